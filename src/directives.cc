@@ -1,0 +1,599 @@
+#include "directives.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "capability.h"
+#include "embedded_data.h"
+#include "ip_address.h"
+#include "namespaces.h"
+#include "user_name.h"
+
+namespace hardnut {
+
+namespace {
+
+// ---- Known sections and keys -------------------------------------------
+
+using KeyIndex = std::map<std::string, std::set<std::string>, std::less<>>;
+
+// Parses `systemd --dump-configuration-items` output: "[Section]" headers
+// followed by "Key=TYPE" lines.
+KeyIndex load_key_index() {
+  KeyIndex index;
+  std::istringstream in{std::string(embedded_file("config-items-v252.txt"))};
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    index[section].insert(line.substr(0, line.find('=')));
+  }
+  return index;
+}
+
+const KeyIndex& key_index() {
+  static const KeyIndex index = load_key_index();
+  return index;
+}
+
+// ---- Value helpers ------------------------------------------------------
+
+std::optional<bool> parse_boolean(std::string_view v) {
+  static const char* const kTrue[] = {"1", "yes", "y", "true", "t", "on"};
+  static const char* const kFalse[] = {"0", "no", "n", "false", "f", "off"};
+  auto eq = [&](const char* w) {
+    return v.size() == strlen(w) && strncasecmp(v.data(), w, v.size()) == 0;
+  };
+  for (auto w : kTrue)
+    if (eq(w)) return true;
+  for (auto w : kFalse)
+    if (eq(w)) return false;
+  return std::nullopt;
+}
+
+bool one_of(std::string_view v, std::initializer_list<std::string_view> choices) {
+  return std::find(choices.begin(), choices.end(), v) != choices.end();
+}
+
+std::vector<std::string> split_words(const std::string& value) {
+  std::vector<std::string> words;
+  std::istringstream in(value);
+  std::string w;
+  while (in >> w) words.push_back(w);
+  return words;
+}
+
+bool is_absolute_path(std::string_view p) { return !p.empty() && p[0] == '/'; }
+
+bool is_normalized_path(std::string_view p) {
+  if (p.find("//") != std::string_view::npos) return false;
+  std::string s(p);
+  std::istringstream in(s);
+  std::string part;
+  while (std::getline(in, part, '/'))
+    if (part == "." || part == "..") return false;
+  return true;
+}
+
+std::optional<std::string> expand(AssignmentContext& ctx, const std::string& value) {
+  auto r = expand_specifiers(value, ctx.specifiers);
+  if (!r) ctx.warnings.push_back("Failed to resolve unit specifiers in " + value + ": Invalid slot");
+  return r;
+}
+
+// ---- Handlers -----------------------------------------------------------
+
+using Handler = void (*)(AssignmentContext&, const std::string& key, const std::string& value);
+
+// A boolean setting stored in ExecSettings.
+template <bool ExecSettings::*field>
+void set_bool(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.exec.*field = *b;
+}
+
+// An enumeration setting: the accepted spellings and the warning subject.
+struct EnumSpec {
+  std::initializer_list<std::string_view> values;
+  const char* what;
+};
+
+void warn_enum(AssignmentContext& ctx, const char* what, const std::string& value) {
+  ctx.warnings.push_back(std::string("Failed to parse ") + what + ", ignoring: " + value);
+}
+
+void set_protect_home(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (auto b = parse_boolean(value))
+    ctx.config.exec.protect_home = *b ? "yes" : "no";
+  else if (one_of(value, {"read-only", "tmpfs"}))
+    ctx.config.exec.protect_home = value;
+  else
+    warn_enum(ctx, "protect home value", value);
+}
+
+void set_protect_system(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (auto b = parse_boolean(value))
+    ctx.config.exec.protect_system = *b ? "yes" : "no";
+  else if (one_of(value, {"full", "strict"}))
+    ctx.config.exec.protect_system = value;
+  else
+    warn_enum(ctx, "protect system value", value);
+}
+
+void set_keyring_mode(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"inherit", "private", "shared"}))
+    ctx.config.keyring_mode = value;
+  else
+    warn_enum(ctx, "keyring mode", value);
+}
+
+void set_protect_proc(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"default", "noaccess", "invisible", "ptraceable"}))
+    ctx.config.exec.protect_proc = value;
+  else
+    warn_enum(ctx, "/proc/ protection mode", value);
+}
+
+void set_proc_subset(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"all", "pid"}))
+    ctx.config.exec.proc_subset = value;
+  else
+    warn_enum(ctx, "/proc/ subset mode", value);
+}
+
+void set_notify_access(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"none", "all", "main", "exec"}))
+    ctx.config.exec.notify_access = value;
+  else
+    warn_enum(ctx, "notify access specifier", value);
+}
+
+void set_device_policy(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"auto", "closed", "strict"}))
+    ctx.config.exec.device_policy = value;
+  else
+    warn_enum(ctx, "device policy", value);
+}
+
+void set_service_type(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"}))
+    ctx.config.service_type = value;
+  else
+    warn_enum(ctx, "service type", value);
+}
+
+void set_restart(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (one_of(value, {"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort",
+                     "always"}))
+    ctx.config.restart = value;
+  else
+    warn_enum(ctx, "service restart specifier", value);
+}
+
+void set_user(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    if (key == "User") ctx.config.exec.user.reset();
+    return;
+  }
+  auto name = expand(ctx, value);
+  if (!name) {
+    ctx.fatal = true;
+    return;
+  }
+  switch (check_user_name(*name)) {
+    case UserNameCheck::kInvalid:
+      ctx.warnings.push_back("Invalid user/group name or numeric ID: " + *name);
+      ctx.fatal = true;
+      return;
+    case UserNameCheck::kValidWithWarning:
+      ctx.plain_messages.push_back("Accepting user/group name '" + *name +
+                                   "', which does not match strict user/group name rules.");
+      break;
+    case UserNameCheck::kValid:
+      break;
+  }
+  if (key == "User") {
+    if (*name == "nobody") ctx.warnings.push_back("Special user nobody configured, this is not safe!");
+    ctx.config.exec.user = *name;
+  }
+}
+
+void set_supplementary_groups(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value.empty()) {
+    ctx.config.exec.supplementary_groups.clear();
+    return;
+  }
+  for (const auto& word : split_words(value)) {
+    auto name = expand(ctx, word);
+    if (!name) {
+      ctx.fatal = true;
+      return;
+    }
+    switch (check_user_name(*name)) {
+      case UserNameCheck::kInvalid:
+        ctx.warnings.push_back("Invalid supplementary group name or numeric ID: " + *name);
+        ctx.fatal = true;
+        return;
+      case UserNameCheck::kValidWithWarning:
+        ctx.plain_messages.push_back("Accepting user/group name '" + *name +
+                                     "', which does not match strict user/group name rules.");
+        break;
+      case UserNameCheck::kValid:
+        break;
+    }
+    ctx.config.exec.supplementary_groups.push_back(*name);
+  }
+}
+
+void set_dynamic_user(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value: " + value);
+    ctx.fatal = true;
+    return;
+  }
+  ctx.config.exec.dynamic_user = *b;
+}
+
+// RootDirectory= and RootImage=: an absolute, normalised path; fatal otherwise.
+template <std::string ExecSettings::*field>
+void set_root_path(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    (ctx.config.exec.*field).clear();
+    return;
+  }
+  auto path = expand(ctx, value);
+  if (!path) {
+    ctx.fatal = true;
+    return;
+  }
+  if (!is_absolute_path(*path)) {
+    ctx.warnings.push_back(key + "= path is not absolute: " + *path);
+    ctx.fatal = true;
+    return;
+  }
+  if (!is_normalized_path(*path)) {
+    ctx.warnings.push_back(key + "= path is not normalized: " + *path);
+    ctx.fatal = true;
+    return;
+  }
+  ctx.config.exec.*field = *path;
+}
+
+void set_bounding_set(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_capability_assignment(value, ~uint64_t{0}, ctx.config.exec.capability_bounding_set,
+                              ctx.warnings);
+}
+
+void set_ambient(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_capability_assignment(value, 0, ctx.config.exec.ambient_capabilities, ctx.warnings);
+}
+
+void set_umask(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  bool ok = !value.empty() && value.size() <= 8;
+  unsigned mode = 0;
+  for (char c : value) {
+    if (c < '0' || c > '7') ok = false;
+    mode = mode * 8 + static_cast<unsigned>(c - '0');
+  }
+  if (!ok || mode > 07777) {
+    ctx.warnings.push_back("Failed to parse mode value, ignoring: " + value);
+    return;
+  }
+  ctx.config.umask = mode;
+}
+
+void set_delegate(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value.empty()) {
+    ctx.config.exec.delegate = true;
+    return;
+  }
+  if (auto b = parse_boolean(value)) {
+    ctx.config.exec.delegate = *b;
+    return;
+  }
+  static const std::set<std::string> kControllers = {"cpu",    "cpuacct", "cpuset", "io",
+                                                     "blkio",  "memory",  "devices", "pids",
+                                                     "bpf-firewall", "bpf-devices", "bpf-foreign",
+                                                     "bpf-socket-bind", "bpf-restrict-network-interfaces"};
+  for (const auto& w : split_words(value))
+    if (!kControllers.count(w)) ctx.warnings.push_back("Invalid controller name '" + w + "', ignoring");
+  ctx.config.exec.delegate = true;
+}
+
+void set_namespaces(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_restrict_namespaces_assignment(value, ctx.config.exec.restrict_namespaces, ctx.warnings);
+}
+
+void set_address_families(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_address_families_assignment(value, ctx.config.address_families, ctx.warnings);
+}
+
+void set_syscall_filter(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_system_call_filter_assignment(value, ctx.syscalls, ctx.config.syscall_filter, ctx.warnings);
+}
+
+void set_architectures(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_system_call_architectures_assignment(value, ctx.config.exec.system_call_architectures,
+                                             ctx.warnings);
+}
+
+void set_ip_allow(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_ip_address_assignment(value, ctx.config.exec.ip_address_allow, ctx.warnings);
+}
+
+void set_ip_deny(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  apply_ip_address_assignment(value, ctx.config.exec.ip_address_deny, ctx.warnings);
+}
+
+template <std::vector<std::string> ExecSettings::*field>
+void add_filter_path(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    (ctx.config.exec.*field).clear();
+    return;
+  }
+  auto path = expand(ctx, value);
+  if (!path) return;
+  if (!is_absolute_path(*path)) {
+    ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *path);
+    return;
+  }
+  (ctx.config.exec.*field).push_back(*path);
+}
+
+void add_device_allow(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto& list = ctx.config.exec.device_allow;
+  if (value.empty()) {
+    list.clear();
+    return;
+  }
+  size_t space = value.find_first_of(" \t");
+  std::string path = value.substr(0, space);
+  std::string rights;
+  if (space != std::string::npos) {
+    size_t start = value.find_first_not_of(" \t", space);
+    if (start != std::string::npos) rights = value.substr(start);
+  }
+  auto expanded = expand(ctx, path);
+  if (!expanded) return;
+  bool device_node = expanded->rfind("/dev/", 0) == 0 && is_normalized_path(*expanded);
+  bool device_class = expanded->rfind("char-", 0) == 0 || expanded->rfind("block-", 0) == 0;
+  if (!device_node && !device_class) {
+    ctx.warnings.push_back("Invalid device node path '" + *expanded + "', ignoring.");
+    return;
+  }
+  if (rights.empty()) rights = "rwm";
+  std::string normalized;
+  for (char c : std::string("rwm"))
+    if (rights.find(c) != std::string::npos) normalized += c;
+  if (rights.find_first_not_of("rwm") != std::string::npos) {
+    ctx.warnings.push_back("Invalid device rights '" + rights + "', ignoring.");
+    return;
+  }
+  list.insert(list.begin(), *expanded + ":" + normalized);
+}
+
+void set_mount_images(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    ctx.config.has_mount_images = false;
+    return;
+  }
+  std::string first = split_words(value).front();
+  std::string source = first.substr(0, first.find(':'));
+  if (!source.empty() && source[0] == '-') source.erase(0, 1);
+  auto expanded = expand(ctx, source);
+  if (!expanded) return;
+  if (!is_absolute_path(*expanded)) {
+    ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *expanded);
+    return;
+  }
+  ctx.config.has_mount_images = true;
+}
+
+void set_encrypted_credential(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (!value.empty()) ctx.config.has_encrypted_credentials = true;
+}
+
+void set_exec_start(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value.empty())
+    ctx.config.exec_start_count = 0;
+  else
+    ++ctx.config.exec_start_count;
+}
+
+void set_exec_stop(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.has_exec_stop = !value.empty();
+}
+
+void set_success_action(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.has_success_action = !value.empty() && value != "none";
+}
+
+void set_bus_name(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.bus_name = value;
+}
+
+void set_watchdog(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.has_watchdog = !value.empty() && value.find_first_not_of("0 .") != std::string::npos &&
+                            value != "infinity";
+}
+
+void set_fd_store(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.has_fd_store = !value.empty() && value != "0";
+}
+
+void set_default_dependencies(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.exec.default_dependencies = *b;
+}
+
+// Settings systemd only warns about; they do not change the assessment.
+void warn_output(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value == "syslog" || value == "syslog+console") {
+    // systemd says "output" for StandardError= too.
+    ctx.warnings.push_back("Standard output type " + value +
+                           " is obsolete, automatically updating to " +
+                           (value == "syslog" ? "journal" : "journal+console") +
+                           ". Please update your unit file, and consider removing the setting "
+                           "altogether.");
+  }
+}
+
+void warn_kill_mode(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value == "none")
+    ctx.warnings.push_back(
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle "
+        "management for the service. Please update the service to use a safer KillMode=, such as "
+        "'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be "
+        "removed.");
+  else if (!one_of(value, {"control-group", "process", "mixed"}))
+    warn_enum(ctx, "kill mode specification", value);
+}
+
+void check_documentation(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  static const char* const kSchemes[] = {"http://", "https://", "file:", "info:", "man:"};
+  for (const auto& url : split_words(value)) {
+    bool ok = false;
+    for (auto s : kSchemes)
+      if (url.rfind(s, 0) == 0 && url.size() > strlen(s)) ok = true;
+    if (!ok) ctx.warnings.push_back("Invalid URL, ignoring: " + url);
+  }
+}
+
+// Directives of the [Service]/[Socket]/[Mount]/[Swap] sections (exec and
+// cgroup context) that the assessment reads.
+const std::map<std::string, Handler, std::less<>>& exec_handlers() {
+  static const std::map<std::string, Handler, std::less<>> table = {
+      {"User", set_user},
+      {"Group", set_user},
+      {"DynamicUser", set_dynamic_user},
+      {"SupplementaryGroups", set_supplementary_groups},
+      {"CapabilityBoundingSet", set_bounding_set},
+      {"AmbientCapabilities", set_ambient},
+      {"PrivateDevices", set_bool<&ExecSettings::private_devices>},
+      {"PrivateMounts", set_bool<&ExecSettings::private_mounts>},
+      {"PrivateNetwork", set_bool<&ExecSettings::private_network>},
+      {"PrivateTmp", set_bool<&ExecSettings::private_tmp>},
+      {"PrivateUsers", set_bool<&ExecSettings::private_users>},
+      {"ProtectControlGroups", set_bool<&ExecSettings::protect_control_groups>},
+      {"ProtectKernelModules", set_bool<&ExecSettings::protect_kernel_modules>},
+      {"ProtectKernelTunables", set_bool<&ExecSettings::protect_kernel_tunables>},
+      {"ProtectKernelLogs", set_bool<&ExecSettings::protect_kernel_logs>},
+      {"ProtectClock", set_bool<&ExecSettings::protect_clock>},
+      {"ProtectHostname", set_bool<&ExecSettings::protect_hostname>},
+      {"LockPersonality", set_bool<&ExecSettings::lock_personality>},
+      {"MemoryDenyWriteExecute", set_bool<&ExecSettings::memory_deny_write_execute>},
+      {"NoNewPrivileges", set_bool<&ExecSettings::no_new_privileges>},
+      {"RemoveIPC", set_bool<&ExecSettings::remove_ipc>},
+      {"RestrictRealtime", set_bool<&ExecSettings::restrict_realtime>},
+      {"RestrictSUIDSGID", set_bool<&ExecSettings::restrict_suid_sgid>},
+      {"ProtectHome", set_protect_home},
+      {"ProtectSystem", set_protect_system},
+      {"KeyringMode", set_keyring_mode},
+      {"ProtectProc", set_protect_proc},
+      {"ProcSubset", set_proc_subset},
+      {"RootDirectory", set_root_path<&ExecSettings::root_directory>},
+      {"RootImage", set_root_path<&ExecSettings::root_image>},
+      {"UMask", set_umask},
+      {"RestrictNamespaces", set_namespaces},
+      {"RestrictAddressFamilies", set_address_families},
+      {"SystemCallFilter", set_syscall_filter},
+      {"SystemCallArchitectures", set_architectures},
+      {"MountImages", set_mount_images},
+      {"LoadCredentialEncrypted", set_encrypted_credential},
+      {"SetCredentialEncrypted", set_encrypted_credential},
+      {"Delegate", set_delegate},
+      {"DevicePolicy", set_device_policy},
+      {"DeviceAllow", add_device_allow},
+      {"IPAddressAllow", set_ip_allow},
+      {"IPAddressDeny", set_ip_deny},
+      {"IPIngressFilterPath", add_filter_path<&ExecSettings::ip_ingress_filter_path>},
+      {"IPEgressFilterPath", add_filter_path<&ExecSettings::ip_egress_filter_path>},
+      {"StandardOutput", warn_output},
+      {"StandardError", warn_output},
+      {"KillMode", warn_kill_mode},
+  };
+  return table;
+}
+
+// Directives of [Service] only.
+const std::map<std::string, Handler, std::less<>>& service_handlers() {
+  static const std::map<std::string, Handler, std::less<>> table = {
+      {"NotifyAccess", set_notify_access},
+      {"Type", set_service_type},
+      {"Restart", set_restart},
+      {"BusName", set_bus_name},
+      {"ExecStart", set_exec_start},
+      {"ExecStop", set_exec_stop},
+      {"WatchdogSec", set_watchdog},
+      {"FileDescriptorStoreMax", set_fd_store},
+  };
+  return table;
+}
+
+const std::map<std::string, Handler, std::less<>>& unit_handlers() {
+  static const std::map<std::string, Handler, std::less<>> table = {
+      {"DefaultDependencies", set_default_dependencies},
+      {"SuccessAction", set_success_action},
+      {"Documentation", check_documentation},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string type_section(std::string_view unit_type) {
+  std::string s(unit_type);
+  if (!s.empty()) s[0] = static_cast<char>(toupper(s[0]));
+  return s;
+}
+
+bool is_known_section(std::string_view unit_type, std::string_view section) {
+  if (section == "Unit" || section == "Install") return true;
+  // Target and device units have no section of their own.
+  if (unit_type == "target" || unit_type == "device") return false;
+  return section == type_section(unit_type);
+}
+
+bool is_known_key(std::string_view section, std::string_view key) {
+  auto it = key_index().find(section);
+  return it != key_index().end() && it->second.count(std::string(key));
+}
+
+void apply_assignment(std::string_view section, const std::string& key, const std::string& value,
+                      AssignmentContext& ctx) {
+  if (key.rfind("X-", 0) == 0) return;
+  if (!is_known_key(section, key)) {
+    ctx.warnings.push_back("Unknown key '" + key + "' in section [" + std::string(section) +
+                           "], ignoring.");
+    return;
+  }
+  auto run = [&](const std::map<std::string, Handler, std::less<>>& table) {
+    auto it = table.find(key);
+    if (it == table.end()) return false;
+    it->second(ctx, key, value);
+    return true;
+  };
+  if (section == "Unit") {
+    run(unit_handlers());
+    return;
+  }
+  if (section == "Service" && run(service_handlers())) return;
+  if (section != "Install") run(exec_handlers());
+}
+
+}  // namespace hardnut

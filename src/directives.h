@@ -1,0 +1,38 @@
+// The unit-file directives: which keys each section knows (from systemd's
+// own list of configuration items) and how the ones the assessment reads
+// are parsed into a UnitConfig, with systemd's warnings.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "specifiers.h"
+#include "syscall_filter.h"
+#include "unit_config.h"
+
+namespace hardnut {
+
+// The section a unit type keeps its type-specific settings in ("Service").
+std::string type_section(std::string_view unit_type);
+
+// Whether a section may appear in a unit of this type.
+bool is_known_section(std::string_view unit_type, std::string_view section);
+
+// Whether systemd 252 knows KEY in SECTION.
+bool is_known_key(std::string_view section, std::string_view key);
+
+struct AssignmentContext {
+  UnitConfig& config;
+  const SpecifierContext& specifiers;
+  const SyscallTable& syscalls;
+  std::vector<std::string>& warnings;        // "file:line:"-prefixed by the caller
+  std::vector<std::string>& plain_messages;  // printed without a location
+  bool fatal = false;                        // systemd refuses the unit
+};
+
+// Applies one KEY=VALUE line of SECTION.
+void apply_assignment(std::string_view section, const std::string& key, const std::string& value,
+                      AssignmentContext& ctx);
+
+}  // namespace hardnut

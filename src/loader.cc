@@ -1,0 +1,172 @@
+#include "loader.h"
+
+#include <algorithm>
+
+namespace hardnut {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string host_path(const RootFs& fs, const std::string& path) {
+  if (fs.root() == "/") return path;
+  std::string root = fs.root();
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root + path;
+}
+
+// Directory names whose drop-ins apply to a unit name, most specific first:
+// "a-b@i.service.d", "a-b@.service.d", "a-.service.d", "service.d".
+std::vector<std::string> dropin_dir_names(const UnitName& name) {
+  std::vector<std::string> dirs;
+  dirs.push_back(name.full() + ".d");
+  if (name.is_instance()) dirs.push_back(name.template_name() + ".d");
+  std::string prefix = name.prefix;
+  // Drop the last dash-separated component each time: "a-b-c" -> "a-b-" -> "a-".
+  while (true) {
+    size_t end = prefix.size();
+    if (end > 0 && prefix[end - 1] == '-') --end;
+    size_t dash = prefix.rfind('-', end == 0 ? 0 : end - 1);
+    if (dash == std::string::npos || end == 0) break;
+    prefix = prefix.substr(0, dash + 1);
+    if (name.is_instance() || name.is_template) {
+      if (name.is_instance()) dirs.push_back(prefix + "@" + name.instance + "." + name.type + ".d");
+      dirs.push_back(prefix + "@." + name.type + ".d");
+    }
+    dirs.push_back(prefix + "." + name.type + ".d");
+  }
+  dirs.push_back(name.type + ".d");
+  return dirs;
+}
+
+}  // namespace
+
+UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {
+  for (const auto& d : dirs_) index_dir(d);
+}
+
+void UnitFileIndex::index_dir(const SearchDir& dir) {
+  std::vector<std::string> names = dir.fs->list(dir.path);
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    if (entries_.count(n)) continue;
+    auto parsed = parse_unit_name(n);
+    if (!parsed) continue;
+    std::string path = path_join(dir.path, n);
+    auto link = dir.fs->read_link(path);
+    if (!link) {
+      if (dir.fs->kind(path) != RootFs::Kind::kRegular) continue;
+      entries_[n] = Entry{Entry::kFile, dir, path, {}};
+      continue;
+    }
+    auto resolved = dir.fs->resolve(path);
+    if (!resolved) continue;  // dangling or looping symlink
+    if (*resolved == "/dev/null") {
+      entries_[n] = Entry{Entry::kMasked, dir, *resolved, {}};
+      continue;
+    }
+    std::string target_name = basename_of(*resolved);
+    if (target_name == n) {
+      if (dir.fs->kind(*resolved) == RootFs::Kind::kRegular)
+        entries_[n] = Entry{Entry::kFile, dir, *resolved, {}};
+      continue;
+    }
+    auto target = parse_unit_name(target_name);
+    if (!target || target->type != parsed->type) continue;
+    entries_[n] = Entry{Entry::kAlias, dir, *resolved, target_name};
+  }
+}
+
+LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out) const {
+  auto parsed = parse_unit_name(requested);
+  if (!parsed) return LookupStatus::kNotFound;
+  std::set<std::string> chain;
+  std::string name = requested;
+  UnitName current = *parsed;
+  const Entry* entry = nullptr;
+  for (int depth = 0; depth < 64; ++depth) {
+    chain.insert(name);
+    auto it = entries_.find(name);
+    if (it == entries_.end() && current.is_instance()) {
+      auto t = entries_.find(current.template_name());
+      if (t != entries_.end()) {
+        if (t->second.kind == Entry::kAlias) {
+          auto target = parse_unit_name(t->second.target);
+          if (!target || !target->is_template) return LookupStatus::kNotFound;
+          name = with_instance(*target, current.instance);
+          current = *parse_unit_name(name);
+          continue;
+        }
+        it = t;
+      }
+    }
+    if (it == entries_.end()) return LookupStatus::kNotFound;
+    if (it->second.kind == Entry::kMasked) return LookupStatus::kMasked;
+    if (it->second.kind == Entry::kAlias) {
+      auto target = parse_unit_name(it->second.target);
+      if (!target) return LookupStatus::kNotFound;
+      name = current.is_instance() && target->is_template ? with_instance(*target, current.instance)
+                                                          : it->second.target;
+      current = *parse_unit_name(name);
+      continue;
+    }
+    entry = &it->second;
+    break;
+  }
+  if (!entry) return LookupStatus::kNotFound;
+
+  out = UnitFiles{};
+  out.id = name;
+  out.name = current;
+  out.names = chain;
+  // Aliases that point at this unit contribute their drop-ins too.
+  for (const auto& [alias, e] : entries_) {
+    if (e.kind != Entry::kAlias) continue;
+    if (e.target == name) out.names.insert(alias);
+    if (current.is_instance() && e.target == current.template_name()) {
+      auto a = parse_unit_name(alias);
+      if (a && a->is_template) out.names.insert(with_instance(*a, current.instance));
+    }
+  }
+  out.fragment = UnitSource{entry->dir.fs, entry->path, host_path(*entry->dir.fs, entry->path)};
+  out.dropins = find_dropins(out.names);
+  return LookupStatus::kFound;
+}
+
+std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>& names) const {
+  // The first file of a given name along the search path hides the others.
+  std::map<std::string, std::optional<UnitSource>> by_name;
+  std::vector<std::string> dir_names;
+  // The unit's own name first, then its aliases.
+  for (const auto& n : names) {
+    auto parsed = parse_unit_name(n);
+    if (!parsed) continue;
+    for (auto& d : dropin_dir_names(*parsed))
+      if (std::find(dir_names.begin(), dir_names.end(), d) == dir_names.end()) dir_names.push_back(d);
+  }
+  for (const auto& dir_name : dir_names) {
+    for (const auto& sd : dirs_) {
+      std::string dir = path_join(sd.path, dir_name);
+      if (sd.fs->kind(dir) != RootFs::Kind::kDirectory) continue;
+      for (const auto& file : sd.fs->list(dir)) {
+        if (!ends_with(file, ".conf") || by_name.count(file)) continue;
+        std::string path = path_join(dir, file);
+        auto resolved = sd.fs->resolve(path);
+        if (resolved && *resolved == "/dev/null") {
+          by_name[file] = std::nullopt;  // masked drop-in
+          continue;
+        }
+        if (sd.fs->kind(path) != RootFs::Kind::kRegular) continue;
+        by_name[file] = UnitSource{sd.fs, path, host_path(*sd.fs, path)};
+      }
+    }
+  }
+  std::vector<UnitSource> result;
+  for (auto& [file, source] : by_name)
+    if (source) result.push_back(*source);
+  return result;
+}
+
+}  // namespace hardnut

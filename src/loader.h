@@ -1,0 +1,59 @@
+// Finds the files that make up a unit, the way systemd's unit loader does:
+// the fragment along the search path (templates, aliases, masks) and the
+// drop-ins that apply to it, in the order they are applied.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "root_fs.h"
+#include "unit_name.h"
+#include "unit_paths.h"
+
+namespace hardnut {
+
+struct UnitSource {
+  const RootFs* fs;
+  std::string path;          // path inside `fs`
+  std::string display_path;  // path as systemd prints it in warnings
+};
+
+struct UnitFiles {
+  std::string id;  // the name the unit is known by (an alias resolves to its target)
+  UnitName name;
+  std::set<std::string> names;  // id plus every alias that led to it
+  std::optional<UnitSource> fragment;
+  std::vector<UnitSource> dropins;  // in application order
+};
+
+enum class LookupStatus { kFound, kNotFound, kMasked };
+
+// The search path and the index of the unit files on it.
+class UnitFileIndex {
+ public:
+  explicit UnitFileIndex(std::vector<SearchDir> dirs);
+
+  // Finds the files for a unit name (which may be an alias or an instance).
+  LookupStatus lookup(const std::string& name, UnitFiles& out) const;
+
+  const std::vector<SearchDir>& dirs() const { return dirs_; }
+
+ private:
+  struct Entry {
+    enum Kind { kFile, kAlias, kMasked } kind;
+    SearchDir dir;
+    std::string path;    // kFile: the file (a linked file's target), in dir.fs
+    std::string target;  // kAlias: the unit name it points to
+  };
+  void index_dir(const SearchDir& dir);
+  std::vector<UnitSource> find_dropins(const std::set<std::string>& names) const;
+
+  std::vector<SearchDir> dirs_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace hardnut

@@ -1,0 +1,102 @@
+// hardnut: measures and improves the security exposure of systemd services.
+#include <CLI/CLI.hpp>
+
+#include <strings.h>
+
+#include <cerrno>
+#include <clocale>
+#include <cstdio>
+#include <iostream>
+
+#include "security_command.h"
+#include "version.h"
+
+namespace {
+
+std::optional<bool> parse_bool_arg(const std::string& v) {
+  for (const char* t : {"1", "yes", "y", "true", "t", "on"})
+    if (strcasecmp(v.c_str(), t) == 0) return true;
+  for (const char* f : {"0", "no", "n", "false", "f", "off"})
+    if (strcasecmp(v.c_str(), f) == 0) return false;
+  return std::nullopt;
+}
+
+void write_all(FILE* f, const std::string& s) {
+  fwrite(s.data(), 1, s.size(), f);
+  fflush(f);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  setlocale(LC_ALL, "");
+  CLI::App app{"hardnut: measure and improve the security exposure of systemd services"};
+  app.set_version_flag("--version", std::string("hardnut ") + HARDNUT_VERSION +
+                                        " (scores like systemd-analyze security of systemd 252)");
+  app.require_subcommand(1);
+
+  hardnut::SecurityOptions options;
+  std::string offline, json = "off", threshold;
+  bool user = false, system = false;
+  CLI::App* security =
+      app.add_subcommand("security", "Score the exposure of units, like systemd-analyze security");
+  security->add_option("units", options.units, "Unit files or unit names");
+  security->add_option("--offline", offline, "Analyse unit files instead of the running manager")
+      ->expected(0, 1)
+      ->default_str("yes");
+  security->add_option("--root", options.root, "Look up units below this directory");
+  security->add_flag("--user", user, "Use the user manager's unit search path");
+  security->add_flag("--system", system, "Use the system manager's unit search path (default)");
+  security->add_option("--threshold", threshold, "Fail if a unit's exposure (0..100) is above this");
+  security->add_option("--security-policy", options.policy_path,
+                       "JSON file overriding check weights, ranges and descriptions");
+  security->add_option("--json", json, "pretty, short or off");
+  security->add_flag("--no-pager", options.no_pager, "Do not pipe output into a pager");
+  security->add_option("--set", options.set_lines,
+                       "Score as if KEY=VALUE were appended in a drop-in (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (!offline.empty() || security->count("--offline")) {
+    auto b = parse_bool_arg(offline.empty() ? "yes" : offline);
+    if (!b) {
+      std::fprintf(stderr, "Failed to parse --offline= argument: %s\n", offline.c_str());
+      return 1;
+    }
+    options.offline = *b;
+  }
+  if (user) options.scope = hardnut::Scope::kUser;
+  if (system) options.scope = hardnut::Scope::kSystem;
+  if (json == "help") {
+    std::printf("pretty\nshort\noff\n");
+    return 0;
+  }
+  if (json == "short")
+    options.json = hardnut::JsonMode::kShort;
+  else if (json == "pretty")
+    options.json = hardnut::JsonMode::kPretty;
+  else if (json != "off") {
+    std::fprintf(stderr, "Unknown argument to --json=: %s\n", json.c_str());
+    return 1;
+  }
+  if (!threshold.empty()) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long t = std::strtoul(threshold.c_str(), &end, 10);
+    if (errno || *end || end == threshold.c_str() || t > 100 || threshold[0] == '-') {
+      std::fprintf(stderr, "Failed to parse threshold: %s\n", threshold.c_str());
+      return 1;
+    }
+    options.threshold = static_cast<unsigned>(t);
+  }
+
+  std::string out, err;
+  int status = hardnut::run_security(options, hardnut::current_environment(), out, err);
+  write_all(stdout, out);
+  write_all(stderr, err);
+  return status;
+}

@@ -1,0 +1,165 @@
+#include "report.h"
+
+#include <cstdio>
+
+#include "text_table.h"
+
+namespace hardnut {
+
+namespace {
+
+constexpr const char* kGreen = "\x1b[0;32m";
+constexpr const char* kRed = "\x1b[0;31m";
+constexpr const char* kBold = "\x1b[0;1;39m";
+constexpr const char* kReset = "\x1b[0m";
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A JSON array of flat objects, in systemd's short or pretty layout.
+using JsonMember = std::pair<std::string, std::string>;  // key, encoded value
+std::string render_json_array(const std::vector<std::vector<JsonMember>>& objects, JsonMode mode) {
+  std::string out;
+  if (mode == JsonMode::kShort) {
+    out = "[";
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (i) out += ",";
+      out += "{";
+      for (size_t k = 0; k < objects[i].size(); ++k) {
+        if (k) out += ",";
+        out += json_string(objects[i][k].first) + ":" + objects[i][k].second;
+      }
+      out += "}";
+    }
+    return out + "]\n";
+  }
+  out = "[\n";
+  for (size_t i = 0; i < objects.size(); ++i) {
+    out += "\t{\n";
+    for (size_t k = 0; k < objects[i].size(); ++k) {
+      out += "\t\t" + json_string(objects[i][k].first) + " : " + objects[i][k].second;
+      out += k + 1 < objects[i].size() ? ",\n" : "\n";
+    }
+    out += i + 1 < objects.size() ? "\t},\n" : "\t}\n";
+  }
+  return out + "]\n";
+}
+
+std::string optional_string(const std::optional<std::string>& s) {
+  return s ? json_string(*s) : "null";
+}
+
+}  // namespace
+
+std::string happy_glyph(uint64_t exposure, const OutputStyle& style) {
+  const Predicate& p = predicate_for(exposure);
+  return style.emoji ? p.emoji : p.ascii;
+}
+
+std::string render_details(const Assessment& a, const OutputStyle& style) {
+  TextTable table;
+  table.colors = style.colors;
+  table.headers = {" ", "NAME", "DESCRIPTION"};
+  if (style.debug) table.headers.insert(table.headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
+  table.headers.push_back("EXPOSURE");
+  for (const auto& r : a.rows) {
+    std::vector<TableCell> row;
+    if (r.badness == kNotApplicable)
+      row.push_back({" "});
+    else if (r.badness == 0)
+      row.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
+    else
+      row.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
+    row.push_back({std::string(r.check->name)});
+    row.push_back({r.description.value_or("")});
+    if (style.debug) {
+      row.push_back({std::to_string(r.weight), true});
+      row.push_back({std::to_string(r.badness), true});
+      row.push_back({std::to_string(r.range), true});
+    }
+    row.push_back({r.exposure ? format_tenths(*r.exposure) : "", true});
+    table.rows.push_back(std::move(row));
+  }
+  const Predicate& p = predicate_for(a.exposure);
+  std::string out = render_table(table);
+  out += "\n";
+  out += style.utf8 ? "\xe2\x86\x92 " : "-> ";
+  if (style.colors) out += kBold;
+  out += "Overall exposure level for " + a.unit_id;
+  if (style.colors) out += kReset;
+  out += ": ";
+  if (style.colors && *p.color) out += p.color;
+  out += format_tenths(a.exposure) + " " + p.name;
+  if (style.colors && *p.color) out += kReset;
+  out += " " + happy_glyph(a.exposure, style) + "\n";
+  return out;
+}
+
+std::string render_details_json(const Assessment& a, JsonMode mode, bool debug) {
+  std::vector<std::vector<JsonMember>> objects;
+  for (const auto& r : a.rows) {
+    std::vector<JsonMember> o;
+    o.emplace_back("set", r.badness == kNotApplicable ? "null" : (r.badness == 0 ? "true" : "false"));
+    o.emplace_back("name", json_string(std::string(r.check->name)));
+    o.emplace_back("json_field", json_string(std::string(r.check->json_field)));
+    o.emplace_back("description", optional_string(r.description));
+    if (debug) {
+      o.emplace_back("weight", std::to_string(r.weight));
+      o.emplace_back("badness", std::to_string(r.badness));
+      o.emplace_back("range", std::to_string(r.range));
+    }
+    o.emplace_back("exposure", r.exposure ? json_string(format_tenths(*r.exposure)) : "null");
+    objects.push_back(std::move(o));
+  }
+  return render_json_array(objects, mode);
+}
+
+std::string render_overview(const std::vector<OverviewRow>& rows, const OutputStyle& style) {
+  TextTable table;
+  table.colors = style.colors;
+  table.headers = {"UNIT", "EXPOSURE", "PREDICATE", "HAPPY"};
+  for (const auto& r : rows) {
+    const Predicate& p = predicate_for(r.exposure);
+    table.rows.push_back({{r.unit},
+                          {format_tenths(r.exposure), true},
+                          {p.name, false, p.color},
+                          {happy_glyph(r.exposure, style)}});
+  }
+  return render_table(table);
+}
+
+std::string render_overview_json(const std::vector<OverviewRow>& rows, JsonMode mode,
+                                 const OutputStyle& style) {
+  std::vector<std::vector<JsonMember>> objects;
+  for (const auto& r : rows) {
+    const Predicate& p = predicate_for(r.exposure);
+    objects.push_back({{"unit", json_string(r.unit)},
+                       {"exposure", json_string(format_tenths(r.exposure))},
+                       {"predicate", json_string(p.name)},
+                       {"happy", json_string(happy_glyph(r.exposure, style))}});
+  }
+  return render_json_array(objects, mode);
+}
+
+}  // namespace hardnut

@@ -1,0 +1,49 @@
+// Read-only access to a directory tree that may be a foreign root (--root,
+// an image, a scanned folder): every path, absolute symlinks and ".."
+// included, is resolved inside the root and can never reach outside it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hardnut {
+
+class RootFs {
+ public:
+  // `root` "/" means the host itself. Throws std::system_error if the root
+  // cannot be opened.
+  explicit RootFs(const std::string& root);
+  ~RootFs();
+  RootFs(const RootFs&) = delete;
+  RootFs& operator=(const RootFs&) = delete;
+
+  const std::string& root() const { return root_; }
+
+  enum class Kind { kMissing, kRegular, kDirectory, kOther };
+  // Kind of the object `path` names after following symlinks inside the root.
+  Kind kind(const std::string& path) const;
+  // Whether `path` itself (not followed) is a symlink, and its target text.
+  std::optional<std::string> read_link(const std::string& path) const;
+  // The absolute in-root path `path` resolves to (symlinks followed).
+  std::optional<std::string> resolve(const std::string& path) const;
+  // Names in a directory (unsorted); empty if it is not a readable directory.
+  std::vector<std::string> list(const std::string& dir) const;
+
+  // Reads a whole regular file. Returns an errno value on failure (EISDIR,
+  // ENOENT, EACCES, EFBIG for files over `max_size`, ...), 0 on success.
+  int read_file(const std::string& path, std::string& content, size_t max_size) const;
+
+ private:
+  int open_in_root(const std::string& path, int flags, bool follow_last) const;
+  std::string root_;
+  int root_fd_ = -1;
+};
+
+// Lexically normalised absolute path: "//a/./b/../c/" -> "/a/c".
+std::string normalize_path(const std::string& path);
+std::string path_join(const std::string& dir, const std::string& name);
+std::string dirname_of(const std::string& path);
+std::string basename_of(const std::string& path);
+
+}  // namespace hardnut

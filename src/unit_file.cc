@@ -1,0 +1,216 @@
+#include "unit_file.h"
+
+#include <cstdint>
+
+namespace hardnut {
+
+namespace {
+
+constexpr std::string_view kWhitespace = " \t\n\r";
+constexpr std::string_view kUtf8Bom = "\xef\xbb\xbf";
+
+std::string_view strip(std::string_view s) {
+  size_t begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = s.find_last_not_of(kWhitespace);
+  return s.substr(begin, end - begin + 1);
+}
+
+bool is_comment(std::string_view line) {
+  std::string_view s = strip(line);
+  return !s.empty() && (s[0] == '#' || s[0] == ';');
+}
+
+// A line continues when it ends in a backslash that is not itself escaped.
+bool ends_in_continuation(std::string_view line) {
+  size_t backslashes = 0;
+  while (backslashes < line.size() && line[line.size() - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 1;
+}
+
+// Characters systemd refuses in a section name.
+bool is_safe_section_name(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < ' ' || c == 127 || c == '"' || c == '\'' || c == '\\') return false;
+  }
+  return true;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t len;
+  uint32_t cp;
+  if (c < 0x80) return 1;
+  if ((c & 0xe0) == 0xc0) {
+    len = 2;
+    cp = c & 0x1f;
+  } else if ((c & 0xf0) == 0xe0) {
+    len = 3;
+    cp = c & 0x0f;
+  } else if ((c & 0xf8) == 0xf0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMinimum[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string escape_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> split_lines(std::string_view content) {
+  std::vector<std::string_view> lines;
+  size_t i = 0;
+  while (i < content.size()) {
+    size_t start = i;
+    while (i < content.size() && content[i] != '\n' && content[i] != '\r' && content[i] != '\0')
+      ++i;
+    lines.push_back(content.substr(start, i - start));
+    // One line ending absorbs further end-of-line characters as long as each
+    // is a kind not seen yet in it; a NUL always ends it.
+    bool seen_lf = false, seen_cr = false;
+    while (i < content.size()) {
+      char c = content[i];
+      if (c == '\0') {
+        ++i;
+        break;
+      }
+      if ((c == '\n' && !seen_lf) || (c == '\r' && !seen_cr)) {
+        (c == '\n' ? seen_lf : seen_cr) = true;
+        ++i;
+        continue;
+      }
+      break;
+    }
+  }
+  return lines;
+}
+
+LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section) {
+  LexResult result;
+  if (content.substr(0, kUtf8Bom.size()) == kUtf8Bom) content.remove_prefix(kUtf8Bom.size());
+
+  auto warn = [&](unsigned line, std::string message) {
+    UnitFileEvent e{UnitFileEvent::kWarning, line};
+    e.message = std::move(message);
+    result.events.push_back(std::move(e));
+  };
+
+  std::string section;
+  bool section_ignored = false;
+  std::string continuation;
+  bool continuing = false;
+  unsigned line_number = 0;
+
+  for (std::string_view raw : split_lines(content)) {
+    ++line_number;
+    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) continue;
+
+    if (ends_in_continuation(raw)) {
+      continuation.append(raw.substr(0, raw.size() - 1));
+      continuation += ' ';
+      continuing = true;
+      continue;
+    }
+    std::string joined;
+    if (continuing) {
+      joined = std::move(continuation);
+      joined.append(raw);
+      continuation.clear();
+      continuing = false;
+    } else {
+      joined.assign(raw);
+    }
+    std::string_view line = strip(joined);
+    if (line.empty()) continue;
+
+    if (line[0] == '[') {
+      if (line.back() != ']') {
+        warn(line_number, "Invalid section header '" + std::string(line) + "'");
+        result.fatal_error = "Bad message";
+        return result;
+      }
+      std::string_view name = line.substr(1, line.size() - 2);
+      if (!is_safe_section_name(name)) {
+        warn(line_number, "Bad characters in section header '" + std::string(line) + "'");
+        result.fatal_error = "Bad message";
+        return result;
+      }
+      section.assign(name);
+      section_ignored = !known_section(name);
+      if (section_ignored) {
+        if (name.substr(0, 2) != "X-")
+          warn(line_number, "Unknown section '" + section + "'. Ignoring.");
+      } else {
+        UnitFileEvent e{UnitFileEvent::kSection, line_number};
+        e.section = section;
+        result.events.push_back(std::move(e));
+      }
+      continue;
+    }
+    if (section_ignored) continue;
+
+    if (!is_valid_utf8(line)) {
+      warn(line_number,
+           "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
+      result.fatal_error = "Invalid argument";
+      return result;
+    }
+    if (section.empty()) {
+      warn(line_number, "Assignment outside of section. Ignoring.");
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      warn(line_number, "Missing '=', ignoring line.");
+      continue;
+    }
+    std::string_view key = strip(line.substr(0, eq));
+    if (key.empty()) {
+      warn(line_number, "Missing key name before '=', ignoring line.");
+      continue;
+    }
+    UnitFileEvent e{UnitFileEvent::kAssignment, line_number};
+    e.section = section;
+    e.key.assign(key);
+    e.value.assign(strip(line.substr(eq + 1)));
+    result.events.push_back(std::move(e));
+  }
+  return result;
+}
+
+}  // namespace hardnut
