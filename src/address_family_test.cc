@@ -1,8 +1,7 @@
 #include "address_family.h"
 
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 namespace hardnut {
 namespace {
@@ -25,7 +24,8 @@ TEST(AddressFamily, FromName) {
   EXPECT_EQ(address_family_from_name("Af_Unix"), AF_UNIX);
   EXPECT_EQ(address_family_from_name("AF_DECNET"), AF_DECnet);
   // Oracle: all of these are "Failed to parse address family".
-  for (const char* bad : {"AF_UNSPEC", "AF_MAX", "PF_UNIX", "unix", "1", "AF_", "AF_FOO", "none", ""})
+  for (const char* bad :
+       {"AF_UNSPEC", "AF_MAX", "PF_UNIX", "unix", "1", "AF_", "AF_FOO", "none", ""})
     EXPECT_EQ(address_family_from_name(bad), std::nullopt) << bad;
 }
 
@@ -113,7 +113,8 @@ TEST(AddressFamily, UnknownNames) {
   Result r = Apply({"AF_FOO", "~AF_UNIX"});
   EXPECT_TRUE(r.filter.allow_list);
   EXPECT_TRUE(r.filter.families.empty());
-  EXPECT_EQ(r.warnings, std::vector<std::string>{"Failed to parse address family, ignoring: AF_FOO"});
+  EXPECT_EQ(r.warnings,
+            std::vector<std::string>{"Failed to parse address family, ignoring: AF_FOO"});
 
   r = Apply({"~AF_FOO", "AF_UNIX"});
   EXPECT_FALSE(r.filter.allow_list);

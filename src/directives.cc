@@ -8,6 +8,8 @@
 
 #include "capability.h"
 #include "embedded_data.h"
+#include "exec_command.h"
+#include "listen_address.h"
 #include "ip_address.h"
 #include "namespaces.h"
 #include "user_name.h"
@@ -18,7 +20,9 @@ namespace {
 
 // ---- Known sections and keys -------------------------------------------
 
-using KeyIndex = std::map<std::string, std::set<std::string>, std::less<>>;
+// Section -> key -> the value type systemd documents for it ("BOOLEAN").
+using KeyIndex =
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
 
 // Parses `systemd --dump-configuration-items` output: "[Section]" headers
 // followed by "Key=TYPE" lines.
@@ -32,7 +36,8 @@ KeyIndex load_key_index() {
       section = line.substr(1, line.find(']') - 1);
       continue;
     }
-    index[section].insert(line.substr(0, line.find('=')));
+    size_t eq = line.find('=');
+    index[section][line.substr(0, eq)] = eq == std::string::npos ? "" : line.substr(eq + 1);
   }
   return index;
 }
@@ -69,16 +74,73 @@ std::vector<std::string> split_words(const std::string& value) {
   return words;
 }
 
+// systemd's time span syntax: "infinity", or numbers with optional units
+// ("1h 30min", "1.5s", "500ms").
+bool is_valid_timespan(std::string_view v) {
+  static const std::set<std::string, std::less<>> kUnits = {
+      "",      "usec", "us",     "\xc2\xb5s", "msec",  "ms",   "seconds", "second", "sec",
+      "s",     "minutes", "minute", "min",  "months", "month", "M",  "years",   "year",
+      "y",     "weeks", "week",  "w",    "days",   "day",   "d",  "hours",   "hour",
+      "hr",    "h",     "m"};
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+  size_t i = 0;
+  while (i < v.size() && is_space(v[i])) ++i;
+  if (v.substr(i) == "infinity") return true;
+  bool any = false;
+  while (i < v.size()) {
+    size_t start = i;
+    while (i < v.size() && isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    bool digits = i > start;
+    if (i < v.size() && v[i] == '.') {
+      ++i;
+      size_t frac = i;
+      while (i < v.size() && isdigit(static_cast<unsigned char>(v[i]))) ++i;
+      digits = digits || i > frac;
+    }
+    if (!digits) return false;
+    while (i < v.size() && is_space(v[i])) ++i;
+    size_t unit_start = i;
+    while (i < v.size() && !isdigit(static_cast<unsigned char>(v[i])) && !is_space(v[i]) &&
+           v[i] != '.')
+      ++i;
+    if (!kUnits.count(v.substr(unit_start, i - unit_start))) return false;
+    while (i < v.size() && is_space(v[i])) ++i;
+    any = true;
+  }
+  return any;
+}
+
 bool is_absolute_path(std::string_view p) { return !p.empty() && p[0] == '/'; }
 
-bool is_normalized_path(std::string_view p) {
-  if (p.find("//") != std::string_view::npos) return false;
-  std::string s(p);
-  std::istringstream in(s);
-  std::string part;
-  while (std::getline(in, part, '/'))
-    if (part == "." || part == "..") return false;
-  return true;
+// systemd's path_simplify(): no duplicate slashes, no "." components, no
+// trailing slash. ".." components stay (and make the path unnormalised).
+std::string simplify_path(std::string_view p) {
+  std::string out;
+  size_t i = 0;
+  bool absolute = !p.empty() && p[0] == '/';
+  while (i < p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    std::string_view part = p.substr(i, j - i);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() || absolute) out += '/';
+      out.append(part);
+    }
+    i = j + 1;
+  }
+  if (out.empty()) return absolute ? "/" : ".";
+  return out;
+}
+
+bool has_dotdot(std::string_view p) {
+  size_t i = 0;
+  while (i <= p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    if (p.substr(i, j - i) == "..") return true;
+    i = j + 1;
+  }
+  return false;
 }
 
 std::optional<std::string> expand(AssignmentContext& ctx, const std::string& value) {
@@ -221,7 +283,7 @@ void set_supplementary_groups(AssignmentContext& ctx, const std::string&, const 
     }
     switch (check_user_name(*name)) {
       case UserNameCheck::kInvalid:
-        ctx.warnings.push_back("Invalid supplementary group name or numeric ID: " + *name);
+        ctx.warnings.push_back("Invalid user/group name or numeric ID: " + *name);
         ctx.fatal = true;
         return;
       case UserNameCheck::kValidWithWarning:
@@ -252,8 +314,9 @@ void set_root_path(AssignmentContext& ctx, const std::string& key, const std::st
     (ctx.config.exec.*field).clear();
     return;
   }
-  auto path = expand(ctx, value);
+  auto path = expand_specifiers(value, ctx.specifiers);
   if (!path) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in '" + value + "': Invalid slot");
     ctx.fatal = true;
     return;
   }
@@ -262,12 +325,33 @@ void set_root_path(AssignmentContext& ctx, const std::string& key, const std::st
     ctx.fatal = true;
     return;
   }
-  if (!is_normalized_path(*path)) {
-    ctx.warnings.push_back(key + "= path is not normalized: " + *path);
+  std::string simplified = simplify_path(*path);
+  if (has_dotdot(simplified)) {
+    ctx.warnings.push_back(key + "= path is not normalized: " + simplified);
     ctx.fatal = true;
     return;
   }
-  ctx.config.exec.*field = *path;
+  ctx.config.exec.*field = simplified;
+}
+
+void set_working_directory(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) return;
+  std::string v = value[0] == '-' ? value.substr(1) : value;
+  if (v == "~") return;
+  auto path = expand_specifiers(v, ctx.specifiers);
+  if (!path) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in working directory path '" + v +
+                           "': Invalid slot");
+    ctx.fatal = true;
+    return;
+  }
+  if (!is_absolute_path(*path)) {
+    ctx.warnings.push_back(key + "= path is not absolute: " + *path);
+    ctx.fatal = true;
+  } else if (has_dotdot(*path)) {
+    ctx.warnings.push_back(key + "= path is not normalized: " + *path);
+    ctx.fatal = true;
+  }
 }
 
 void set_bounding_set(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -294,6 +378,10 @@ void set_umask(AssignmentContext& ctx, const std::string&, const std::string& va
 }
 
 void set_delegate(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (ctx.config.exec.unit_type != "service") {
+    ctx.warnings.push_back("Delegate= setting not supported for this unit type, ignoring.");
+    return;
+  }
   if (value.empty()) {
     ctx.config.exec.delegate = true;
     return;
@@ -342,8 +430,12 @@ void add_filter_path(AssignmentContext& ctx, const std::string& key, const std::
     (ctx.config.exec.*field).clear();
     return;
   }
-  auto path = expand(ctx, value);
-  if (!path) return;
+  auto path = expand_specifiers(value, ctx.specifiers);
+  if (!path) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in '" + value +
+                           "', ignoring: Invalid slot");
+    return;
+  }
   if (!is_absolute_path(*path)) {
     ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *path);
     return;
@@ -351,76 +443,271 @@ void add_filter_path(AssignmentContext& ctx, const std::string& key, const std::
   (ctx.config.exec.*field).push_back(*path);
 }
 
-void add_device_allow(AssignmentContext& ctx, const std::string&, const std::string& value) {
+void add_device_allow(AssignmentContext& ctx, const std::string& key, const std::string& value) {
   auto& list = ctx.config.exec.device_allow;
   if (value.empty()) {
     list.clear();
     return;
   }
-  size_t space = value.find_first_of(" \t");
-  std::string path = value.substr(0, space);
-  std::string rights;
-  if (space != std::string::npos) {
-    size_t start = value.find_first_not_of(" \t", space);
-    if (start != std::string::npos) rights = value.substr(start);
+  std::string_view rest = value;
+  std::string path;
+  if (extract_word(&rest, &path, Quotes::kUnquote) != WordResult::kWord) {
+    ctx.warnings.push_back("Invalid syntax, ignoring: " + value);
+    return;
   }
-  auto expanded = expand(ctx, path);
-  if (!expanded) return;
-  bool device_node = expanded->rfind("/dev/", 0) == 0 && is_normalized_path(*expanded);
+  std::string rights(rest.substr(std::min(rest.size(), rest.find_first_not_of(" \t"))));
+  while (!rights.empty() && (rights.back() == ' ' || rights.back() == '\t')) rights.pop_back();
+  auto expanded = expand_specifiers(path, ctx.specifiers);
+  if (!expanded) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in '" + path +
+                           "', ignoring: Invalid slot");
+    return;
+  }
+  bool device_node = expanded->rfind("/dev", 0) == 0 &&
+                     (expanded->size() == 4 || (*expanded)[4] == '/');
   bool device_class = expanded->rfind("char-", 0) == 0 || expanded->rfind("block-", 0) == 0;
   if (!device_node && !device_class) {
     ctx.warnings.push_back("Invalid device node path '" + *expanded + "', ignoring.");
+    return;
+  }
+  if (device_node && has_dotdot(*expanded)) {
+    ctx.warnings.push_back(key + "= path is not normalized, ignoring: " + *expanded);
+    return;
+  }
+  if (device_node) *expanded = simplify_path(*expanded);
+  if (rights.find_first_not_of("rwm") != std::string::npos) {
+    ctx.warnings.push_back("Invalid device rights '" + rights + "', ignoring.");
     return;
   }
   if (rights.empty()) rights = "rwm";
   std::string normalized;
   for (char c : std::string("rwm"))
     if (rights.find(c) != std::string::npos) normalized += c;
-  if (rights.find_first_not_of("rwm") != std::string::npos) {
-    ctx.warnings.push_back("Invalid device rights '" + rights + "', ignoring.");
-    return;
-  }
   list.insert(list.begin(), *expanded + ":" + normalized);
 }
 
+// MountImages=SOURCE:DESTINATION[:OPTIONS] ...; entries with a bad path
+// are dropped one by one.
 void set_mount_images(AssignmentContext& ctx, const std::string& key, const std::string& value) {
   if (value.empty()) {
     ctx.config.has_mount_images = false;
     return;
   }
-  std::string first = split_words(value).front();
-  std::string source = first.substr(0, first.find(':'));
-  if (!source.empty() && source[0] == '-') source.erase(0, 1);
-  auto expanded = expand(ctx, source);
-  if (!expanded) return;
-  if (!is_absolute_path(*expanded)) {
-    ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *expanded);
+  std::string_view rest = value;
+  std::string entry;
+  while (true) {
+    WordResult r = extract_word(&rest, &entry, Quotes::kUnquote);
+    if (r == WordResult::kEnd) return;
+    if (r == WordResult::kSyntaxError) {
+      ctx.warnings.push_back("Invalid syntax, ignoring: " + value);
+      return;
+    }
+    size_t colon = entry.find(':');
+    std::string source = entry.substr(0, colon);
+    std::string destination =
+        colon == std::string::npos ? std::string() : entry.substr(colon + 1, entry.find(':', colon + 1) - colon - 1);
+    std::string unprefixed = !source.empty() && source[0] == '-' ? source.substr(1) : source;
+    auto src = expand_specifiers(unprefixed, ctx.specifiers);
+    if (!src) {
+      ctx.warnings.push_back("Failed to resolve unit specifiers in \"" + unprefixed +
+                             "\", ignoring: Invalid slot");
+      continue;
+    }
+    if (!is_absolute_path(*src)) {
+      ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *src);
+      continue;
+    }
+    if (destination.empty()) {
+      ctx.warnings.push_back("Missing destination in " + key + ", ignoring: " + *src);
+      continue;
+    }
+    auto dst = expand_specifiers(destination, ctx.specifiers);
+    if (!dst) {
+      ctx.warnings.push_back("Failed to resolve unit specifiers in \"" + destination +
+                             "\", ignoring: Invalid slot");
+      continue;
+    }
+    if (!is_absolute_path(*dst)) {
+      ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *dst);
+      continue;
+    }
+    ctx.config.has_mount_images = true;
+  }
+}
+
+// ListenStream=, ListenDatagram=, ... of sockets.
+void add_listen(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    ctx.config.listen_count = 0;
     return;
   }
-  ctx.config.has_mount_images = true;
+  auto expanded = expand_specifiers(value, ctx.specifiers);
+  if (!expanded) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in '" + value +
+                           "', ignoring: Invalid slot");
+    return;
+  }
+  bool address = key == "ListenStream" || key == "ListenDatagram" || key == "ListenSequentialPacket";
+  std::string error = "Invalid argument";
+  bool ok = address ? is_valid_socket_address(*expanded, error)
+            : key == "ListenNetlink" ? is_valid_netlink_address(*expanded)
+                                     : is_absolute_path(*expanded);
+  if (!ok) {
+    if (address || key == "ListenNetlink")
+      ctx.warnings.push_back("Failed to parse address value in '" + *expanded + "', ignoring: " + error);
+    else
+      ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *expanded);
+    return;
+  }
+  ++ctx.config.listen_count;
 }
 
-void set_encrypted_credential(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  if (!value.empty()) ctx.config.has_encrypted_credentials = true;
+void set_accept(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.socket_accept = *b;
 }
 
-void set_exec_start(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  if (value.empty())
-    ctx.config.exec_start_count = 0;
-  else
-    ++ctx.config.exec_start_count;
+void set_socket_service(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto name = expand_specifiers(value, ctx.specifiers);
+  if (!name) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in " + value + ": Invalid slot");
+    ctx.fatal = true;
+    return;
+  }
+  auto parsed = parse_unit_name(*name);
+  if (!parsed || parsed->type != "service" || parsed->is_template) {
+    ctx.warnings.push_back("Unit must be of type service, ignoring: " + value);
+    return;
+  }
+  ctx.config.socket_service = *name;
 }
 
-void set_exec_stop(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  ctx.config.has_exec_stop = !value.empty();
+bool is_valid_credential_name(const std::string& id) {
+  return !id.empty() && id.size() <= 255 && id != "." && id != ".." &&
+         id.find('/') == std::string::npos;
+}
+
+bool is_valid_base64(const std::string& data) {
+  std::string compact;
+  for (char c : data)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact += c;
+  if (compact.empty() || compact.size() % 4 != 0) return false;
+  size_t padding = 0;
+  for (size_t i = 0; i < compact.size(); ++i) {
+    char c = compact[i];
+    if (c == '=') {
+      if (i + 2 < compact.size()) return false;
+      ++padding;
+      continue;
+    }
+    if (padding) return false;
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+  }
+  return true;
+}
+
+// LoadCredential[Encrypted]=ID[:PATH] and SetCredential[Encrypted]=ID:DATA.
+void set_credential(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  bool load = key.rfind("Load", 0) == 0;
+  bool encrypted = key.find("Encrypted") != std::string::npos;
+  auto& creds = load ? ctx.config.load_credentials : ctx.config.set_credentials;
+  if (value.empty()) {
+    creds.clear();
+    return;
+  }
+  size_t colon = value.find(':');
+  std::string raw_id = value.substr(0, colon);
+  std::string rest = colon == std::string::npos ? std::string() : value.substr(colon + 1);
+  if (!load && (colon == std::string::npos || rest.empty())) {
+    ctx.warnings.push_back("Invalid syntax, ignoring: " + value);
+    return;
+  }
+  auto id = expand_specifiers(raw_id, ctx.specifiers);
+  if (!id) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in \"" + raw_id +
+                           "\", ignoring: Invalid slot");
+    return;
+  }
+  if (!is_valid_credential_name(*id)) {
+    ctx.warnings.push_back("Credential name \"" + *id + "\" not valid, ignoring.");
+    return;
+  }
+  if (!load && encrypted && !is_valid_base64(rest)) {
+    ctx.warnings.push_back("Encrypted credential data not valid Base64 data, ignoring.");
+    return;
+  }
+  creds[*id] = encrypted;
+}
+
+// Exec*= lines: ExecStart= and ExecStop= matter for verification; all of
+// them can make the unit fail to load.
+void set_exec(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  unsigned* count = key == "ExecStart" ? &ctx.config.exec_start_count
+                    : key == "ExecStop" ? &ctx.config.exec_stop_count
+                                        : nullptr;
+  if (value.empty()) {
+    if (count) *count = 0;
+    return;
+  }
+  ExecLine line = parse_exec_line(value, ctx.specifiers);
+  for (auto& w : line.warnings) ctx.warnings.push_back(w);
+  if (line.fatal) {
+    ctx.fatal = true;
+    return;
+  }
+  if (count) *count += line.commands;
 }
 
 void set_success_action(AssignmentContext& ctx, const std::string&, const std::string& value) {
   ctx.config.has_success_action = !value.empty() && value != "none";
 }
 
+void set_remain_after_exit(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.remain_after_exit = *b;
+}
+
+// A well-known D-Bus name: two or more dot-separated elements of
+// [A-Za-z0-9_-], none starting with a digit.
+bool is_valid_bus_name(const std::string& name) {
+  if (name.empty() || name.size() > 255) return false;
+  size_t elements = 0, start = 0;
+  while (start <= name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    std::string_view e(name.data() + start, dot - start);
+    if (e.empty() || isdigit(static_cast<unsigned char>(e[0]))) return false;
+    for (char c : e)
+      if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+    ++elements;
+    start = dot + 1;
+  }
+  return elements >= 2;
+}
+
 void set_bus_name(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  ctx.config.bus_name = value;
+  if (value.empty()) {
+    ctx.config.bus_name.clear();
+    return;
+  }
+  auto name = expand_specifiers(value, ctx.specifiers);
+  if (!name) {
+    ctx.warnings.push_back("Failed to resolve unit specifiers in " + value + ": Invalid slot");
+    return;
+  }
+  if (!is_valid_bus_name(*name)) {
+    ctx.warnings.push_back("Invalid bus name, ignoring: " + *name);
+    return;
+  }
+  ctx.config.bus_name = *name;
 }
 
 void set_watchdog(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -509,13 +796,16 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"RootDirectory", set_root_path<&ExecSettings::root_directory>},
       {"RootImage", set_root_path<&ExecSettings::root_image>},
       {"UMask", set_umask},
+      {"WorkingDirectory", set_working_directory},
       {"RestrictNamespaces", set_namespaces},
       {"RestrictAddressFamilies", set_address_families},
       {"SystemCallFilter", set_syscall_filter},
       {"SystemCallArchitectures", set_architectures},
       {"MountImages", set_mount_images},
-      {"LoadCredentialEncrypted", set_encrypted_credential},
-      {"SetCredentialEncrypted", set_encrypted_credential},
+      {"LoadCredential", set_credential},
+      {"LoadCredentialEncrypted", set_credential},
+      {"SetCredential", set_credential},
+      {"SetCredentialEncrypted", set_credential},
       {"Delegate", set_delegate},
       {"DevicePolicy", set_device_policy},
       {"DeviceAllow", add_device_allow},
@@ -523,6 +813,10 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"IPAddressDeny", set_ip_deny},
       {"IPIngressFilterPath", add_filter_path<&ExecSettings::ip_ingress_filter_path>},
       {"IPEgressFilterPath", add_filter_path<&ExecSettings::ip_egress_filter_path>},
+      {"ExecStartPre", set_exec},
+      {"ExecStartPost", set_exec},
+      {"ExecStopPre", set_exec},
+      {"ExecStopPost", set_exec},
       {"StandardOutput", warn_output},
       {"StandardError", warn_output},
       {"KillMode", warn_kill_mode},
@@ -537,10 +831,33 @@ const std::map<std::string, Handler, std::less<>>& service_handlers() {
       {"Type", set_service_type},
       {"Restart", set_restart},
       {"BusName", set_bus_name},
-      {"ExecStart", set_exec_start},
-      {"ExecStop", set_exec_stop},
+      {"RemainAfterExit", set_remain_after_exit},
+      {"ExecStart", set_exec},
+      {"ExecStop", set_exec},
+      {"ExecStartPre", set_exec},
+      {"ExecStartPost", set_exec},
+      {"ExecCondition", set_exec},
+      {"ExecReload", set_exec},
+      {"ExecStopPost", set_exec},
       {"WatchdogSec", set_watchdog},
       {"FileDescriptorStoreMax", set_fd_store},
+  };
+  return table;
+}
+
+// Directives of [Socket] only.
+const std::map<std::string, Handler, std::less<>>& socket_handlers() {
+  static const std::map<std::string, Handler, std::less<>> table = {
+      {"ListenStream", add_listen},
+      {"ListenDatagram", add_listen},
+      {"ListenSequentialPacket", add_listen},
+      {"ListenFIFO", add_listen},
+      {"ListenSpecial", add_listen},
+      {"ListenNetlink", add_listen},
+      {"ListenMessageQueue", add_listen},
+      {"ListenUSBFunction", add_listen},
+      {"Accept", set_accept},
+      {"Service", set_socket_service},
   };
   return table;
 }
@@ -571,8 +888,26 @@ bool is_known_section(std::string_view unit_type, std::string_view section) {
 
 bool is_known_key(std::string_view section, std::string_view key) {
   auto it = key_index().find(section);
-  return it != key_index().end() && it->second.count(std::string(key));
+  return it != key_index().end() && it->second.count(key);
 }
+
+namespace {
+
+// Checks the syntax of settings hardnut does not otherwise interpret, by
+// their documented type, so that their warnings match systemd's.
+void check_generic(AssignmentContext& ctx, std::string_view section, const std::string& key,
+                   const std::string& value) {
+  const std::string& type = key_index().find(section)->second.find(key)->second;
+  if (type == "BOOLEAN") {
+    if (!parse_boolean(value)) ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+  } else if (type == "SECONDS") {
+    if (!is_valid_timespan(value)) ctx.warnings.push_back("Failed to parse sec value, ignoring: " + value);
+  } else if (type == "UNSIGNED") {
+    if (!parse_unsigned(value)) ctx.warnings.push_back("Failed to parse unsigned value, ignoring: " + value);
+  }
+}
+
+}  // namespace
 
 void apply_assignment(std::string_view section, const std::string& key, const std::string& value,
                       AssignmentContext& ctx) {
@@ -588,12 +923,11 @@ void apply_assignment(std::string_view section, const std::string& key, const st
     it->second(ctx, key, value);
     return true;
   };
-  if (section == "Unit") {
-    run(unit_handlers());
-    return;
-  }
+  if (section == "Unit" && run(unit_handlers())) return;
   if (section == "Service" && run(service_handlers())) return;
-  if (section != "Install") run(exec_handlers());
+  if (section == "Socket" && run(socket_handlers())) return;
+  if (section != "Unit" && section != "Install" && run(exec_handlers())) return;
+  check_generic(ctx, section, key, value);
 }
 
 }  // namespace hardnut

@@ -34,6 +34,18 @@ void prepend(std::vector<std::string>& list, const std::string& entry) {
 
 }  // namespace
 
+bool UnitConfig::has_encrypted_credentials() const {
+  for (const auto* creds : {&load_credentials, &set_credentials})
+    for (const auto& [id, encrypted] : *creds)
+      if (encrypted) return true;
+  return false;
+}
+
+std::string UnitConfig::effective_service_type() const {
+  if (service_type) return *service_type;
+  return exec_start_count == 0 ? "oneshot" : "simple";
+}
+
 ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask) {
   ExecSettings e = config.exec;
   bool is_service = e.unit_type == "service";
@@ -62,9 +74,9 @@ ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned 
                               "block-blkext:rwm", "block-device-mapper:rwm"})
       prepend(e.device_allow, entry);
   }
-  if (device_acl_in_force(e) && config.has_encrypted_credentials)
-    prepend(e.device_allow, "/dev/tpmrm0:rw");
   if (e.protect_clock && device_acl_in_force(e)) prepend(e.device_allow, "char-rtc:r");
+  if (device_acl_in_force(e) && config.has_encrypted_credentials())
+    prepend(e.device_allow, "/dev/tpmrm0:rw");
 
   if (config.keyring_mode)
     e.keyring_mode = *config.keyring_mode;
@@ -82,7 +94,7 @@ ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned 
   e.address_families = config.address_families.families;
   e.system_call_filter_allow_list = config.syscall_filter.allow_list;
   e.system_call_filter = config.syscall_filter.names();
-  if (is_service) e.service_type = config.service_type;
+  if (is_service) e.service_type = config.effective_service_type();
   return e;
 }
 

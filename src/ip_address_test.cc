@@ -1,8 +1,7 @@
 #include "ip_address.h"
 
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 namespace hardnut {
 namespace {
@@ -66,9 +65,9 @@ TEST(IpAddress, SpecialWords) {
   EXPECT_EQ(Apply({"link-local"}).prefixes, (S{"169.254.0.0/16", "fe80::/64"}));
   EXPECT_EQ(Apply({"multicast"}).prefixes, (S{"224.0.0.0/4", "ff00::/8"}));
   // Oracle: localhost names per is_localhost(), in any case.
-  for (const char* name : {"localhost.", "LOCALHOST", "foo.localhost", ".localhost", "x.localhost.",
-                           "localhost.localdomain", "LocalHost.LocalDomain",
-                           "x.localhost.localdomain."}) {
+  for (const char* name :
+       {"localhost.", "LOCALHOST", "foo.localhost", ".localhost", "x.localhost.",
+        "localhost.localdomain", "LocalHost.LocalDomain", "x.localhost.localdomain."}) {
     EXPECT_TRUE(is_localhost_name(name)) << name;
     EXPECT_EQ(Apply({name}).prefixes, (S{"127.0.0.0/8", "::1/128"})) << name;
   }
@@ -101,17 +100,18 @@ TEST(IpAddress, Prefixes) {
             (S{"0.0.0.0/0", "::/0", "10.0.0.0/8", "::1/128"}));
   EXPECT_EQ(Apply({"1.2.3.4/32 1.2.3.4"}).prefixes, S{"1.2.3.4/32"});
   // Oracle: the length takes systemd's number syntax.
-  for (const char* len : {"+8", "0x8", "0X8", "010", "0o10", "0b1000", "0B1000", "\\ 8",
-                          "\\ 0b1000"})
+  for (const char* len :
+       {"+8", "0x8", "0X8", "010", "0o10", "0b1000", "0B1000", "\\ 8", "\\ 0b1000"})
     EXPECT_EQ(Apply({std::string("1.2.3.4/") + len}).prefixes, S{"1.0.0.0/8"}) << len;
   EXPECT_EQ(Apply({"1.2.3.4/-0"}).prefixes, S{"0.0.0.0/0"});
 }
 
 TEST(IpAddress, Invalid) {
-  for (const char* bad :
-       {"1.2.3.4/33", "2001:db8::1/129", "foo", "1.2.3", "1.2.3.4/", "1.2.3.4/-1", "1.2.3.4/08",
-        "1.2.3.4/256", "1.2.3.4/264", "1.2.3.4/8/8", "1.2.3.04", "01.2.3.4", "0x7f.1", "127.1",
-        "1.2.3.4%eth0", "fe80::1%eth0/64", "[::1]", "1.2.3.4,5.6.7.8", "\"\"", "'x'"}) {
+  for (const char* bad : {"1.2.3.4/33",  "2001:db8::1/129", "foo",          "1.2.3",
+                          "1.2.3.4/",    "1.2.3.4/-1",      "1.2.3.4/08",   "1.2.3.4/256",
+                          "1.2.3.4/264", "1.2.3.4/8/8",     "1.2.3.04",     "01.2.3.4",
+                          "0x7f.1",      "127.1",           "1.2.3.4%eth0", "fe80::1%eth0/64",
+                          "[::1]",       "1.2.3.4,5.6.7.8", "\"\"",         "'x'"}) {
     Result r = Apply({bad});
     EXPECT_TRUE(r.prefixes.empty()) << bad;
     EXPECT_EQ(r.warnings, W{Invalid(bad)}) << bad;

@@ -19,10 +19,10 @@ std::string host_path(const RootFs& fs, const std::string& path) {
 
 // Directory names whose drop-ins apply to a unit name, most specific first:
 // "a-b@i.service.d", "a-b@.service.d", "a-.service.d", "service.d".
-std::vector<std::string> dropin_dir_names(const UnitName& name) {
+std::vector<std::string> dropin_dir_names(const UnitName& name, const std::string& suffix) {
   std::vector<std::string> dirs;
-  dirs.push_back(name.full() + ".d");
-  if (name.is_instance()) dirs.push_back(name.template_name() + ".d");
+  dirs.push_back(name.full() + suffix);
+  if (name.is_instance()) dirs.push_back(name.template_name() + suffix);
   std::string prefix = name.prefix;
   // Drop the last dash-separated component each time: "a-b-c" -> "a-b-" -> "a-".
   while (true) {
@@ -32,12 +32,12 @@ std::vector<std::string> dropin_dir_names(const UnitName& name) {
     if (dash == std::string::npos || end == 0) break;
     prefix = prefix.substr(0, dash + 1);
     if (name.is_instance() || name.is_template) {
-      if (name.is_instance()) dirs.push_back(prefix + "@" + name.instance + "." + name.type + ".d");
-      dirs.push_back(prefix + "@." + name.type + ".d");
+      if (name.is_instance()) dirs.push_back(prefix + "@" + name.instance + "." + name.type + suffix);
+      dirs.push_back(prefix + "@." + name.type + suffix);
     }
-    dirs.push_back(prefix + "." + name.type + ".d");
+    dirs.push_back(prefix + "." + name.type + suffix);
   }
-  dirs.push_back(name.type + ".d");
+  dirs.push_back(name.type + suffix);
   return dirs;
 }
 
@@ -131,11 +131,18 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
     }
   }
   out.fragment = UnitSource{entry->dir.fs, entry->path, host_path(*entry->dir.fs, entry->path)};
-  out.dropins = find_dropins(out.names);
+  out.dropins = find_dropins(out.names, ".d", true);
+  for (const char* kind : {"Wants", "Requires", "Upholds"}) {
+    std::string suffix = "." + std::string(kind);
+    for (auto& c : suffix) c = static_cast<char>(tolower(c));
+    for (const auto& f : find_dropins(out.names, suffix, false))
+      if (!f.fs->read_link(f.path)) out.misplaced_dependency_files.emplace_back(kind, f.display_path);
+  }
   return LookupStatus::kFound;
 }
 
-std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>& names) const {
+std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>& names,
+                                                    const std::string& suffix, bool conf_only) const {
   // The first file of a given name along the search path hides the others.
   std::map<std::string, std::optional<UnitSource>> by_name;
   std::vector<std::string> dir_names;
@@ -143,7 +150,7 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>&
   for (const auto& n : names) {
     auto parsed = parse_unit_name(n);
     if (!parsed) continue;
-    for (auto& d : dropin_dir_names(*parsed))
+    for (auto& d : dropin_dir_names(*parsed, suffix))
       if (std::find(dir_names.begin(), dir_names.end(), d) == dir_names.end()) dir_names.push_back(d);
   }
   for (const auto& dir_name : dir_names) {
@@ -151,8 +158,12 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>&
       std::string dir = path_join(sd.path, dir_name);
       if (sd.fs->kind(dir) != RootFs::Kind::kDirectory) continue;
       for (const auto& file : sd.fs->list(dir)) {
-        if (!ends_with(file, ".conf") || by_name.count(file)) continue;
+        if ((conf_only && !ends_with(file, ".conf")) || by_name.count(file)) continue;
         std::string path = path_join(dir, file);
+        if (!conf_only) {
+          by_name[file] = UnitSource{sd.fs, path, host_path(*sd.fs, path)};
+          continue;
+        }
         auto resolved = sd.fs->resolve(path);
         if (resolved && *resolved == "/dev/null") {
           by_name[file] = std::nullopt;  // masked drop-in

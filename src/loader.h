@@ -28,6 +28,9 @@ struct UnitFiles {
   std::set<std::string> names;  // id plus every alias that led to it
   std::optional<UnitSource> fragment;
   std::vector<UnitSource> dropins;  // in application order
+  // Regular files found in NAME.wants/, .requires/, .upholds/ (systemd
+  // expects symlinks there), e.g. "Wants" -> path.
+  std::vector<std::pair<std::string, std::string>> misplaced_dependency_files;
 };
 
 enum class LookupStatus { kFound, kNotFound, kMasked };
@@ -50,7 +53,10 @@ class UnitFileIndex {
     std::string target;  // kAlias: the unit name it points to
   };
   void index_dir(const SearchDir& dir);
-  std::vector<UnitSource> find_dropins(const std::set<std::string>& names) const;
+  // Files in the "<name><suffix>" directories of the unit's names, first
+  // of each file name along the search path, sorted by file name.
+  std::vector<UnitSource> find_dropins(const std::set<std::string>& names, const std::string& suffix,
+                                       bool conf_only) const;
 
   std::vector<SearchDir> dirs_;
   std::map<std::string, Entry> entries_;

@@ -65,9 +65,9 @@ TEST(Namespaces, InvalidLinesAreIgnoredWhole) {
   auto warned = [](std::string_view value, std::string_view shown) {
     Result r = Apply({"uts", value});
     EXPECT_EQ(r.allowed, uint64_t{kNsUts}) << value;
-    EXPECT_EQ(r.warnings, std::vector<std::string>{
-                              "Failed to parse namespace type string, ignoring: " +
-                              std::string(shown)})
+    EXPECT_EQ(r.warnings,
+              std::vector<std::string>{"Failed to parse namespace type string, ignoring: " +
+                                       std::string(shown)})
         << value;
   };
   warned("bogus", "bogus");

@@ -205,13 +205,16 @@ int run_security(const SecurityOptions& o, const Environment& env, std::string& 
   load.process_umask = env.umask;
   load.syscalls = &syscalls;
   load.extra_lines = o.set_lines;
+  UnitLoader loader(index, load);
   RuleContext rules{syscalls, false};
 
   int status = 0;
   for (const auto& name : names) {
-    LoadedUnit unit = load_unit(index, name, load);
-    for (const auto& m : unit.messages) err += m + "\n";
+    std::vector<std::string> messages;
+    const LoadedUnit& unit = loader.load(name, messages);
+    for (const auto& m : messages) err += m + "\n";
     if (!unit.ok) {
+      err += unit.status_message + "\n";
       status = 1;
       continue;
     }

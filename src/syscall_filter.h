@@ -53,7 +53,7 @@ class SyscallTable {
 };
 
 // Errno values stored with a filter entry.
-constexpr int kSyscallErrnoNone = -1;          // no ":errno" given
+constexpr int kSyscallErrnoNone = -1;           // no ":errno" given
 constexpr int kSyscallErrnoKill = INT_MAX - 1;  // ":kill"
 
 // The errno part of "name:errno": "kill", an errno name (any case, glibc's

@@ -14,7 +14,8 @@ bool has_exec_context(const std::string& type) {
   return type == "service" || type == "socket" || type == "mount" || type == "swap";
 }
 
-// Applies one file; returns false when systemd refuses the unit because of it.
+// Applies one file; returns false when systemd refuses the unit because of
+// it. Errors in a drop-in only end that drop-in: the unit still loads.
 bool apply_file(const std::string& content, const std::string& display_path, bool is_fragment,
                 const std::string& unit_type, AssignmentContext& ctx, std::string& load_error) {
   LexResult lexed = lex_unit_file(
@@ -31,8 +32,6 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
     if (e.kind == UnitFileEvent::kSection) continue;
     std::vector<std::string> warnings, plain;
     AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
-    // A fatal value in a drop-in is ignored; in the fragment it stops parsing.
-    UnitConfig before = is_fragment ? UnitConfig{} : ctx.config;
     apply_assignment(e.section, e.key, e.value, line_ctx);
     for (auto& w : warnings) ctx.warnings.push_back(located(w));
     for (auto& p : plain) ctx.warnings.push_back(p);
@@ -41,106 +40,175 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
         load_error = "fatal";
         return false;
       }
-      ctx.config = std::move(before);
+      return true;  // what the line applied before failing stays applied
     }
   }
-  if (!lexed.fatal_error.empty()) {
+  if (!lexed.fatal_error.empty() && is_fragment) {
     load_error = lexed.fatal_error;
     return false;
   }
   return true;
 }
 
+// The checks the manager makes before it accepts a service.
 std::string verify_service(const UnitConfig& c) {
-  if (c.exec_start_count == 0 && !c.has_exec_stop && !c.has_success_action)
+  std::string type = c.effective_service_type();
+  bool oneshot = type == "oneshot";
+  if (c.exec_start_count == 0 && c.exec_stop_count == 0 && !c.has_success_action)
     return "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.";
-  if (c.service_type != "oneshot" && c.exec_start_count == 0)
+  if (!oneshot && c.exec_start_count == 0)
     return "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. "
            "Refusing.";
-  if (c.service_type != "oneshot" && c.exec_start_count > 1)
+  if (c.exec_start_count == 0 && !c.remain_after_exit && !c.has_success_action)
+    return "Service has no ExecStart= and no SuccessAction= settings and does not have "
+           "RemainAfterExit=yes set. Refusing.";
+  if (!oneshot && c.exec_start_count > 1)
     return "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot "
            "services. Refusing.";
-  if (c.service_type == "oneshot" && c.restart != "no" && c.restart != "on-failure" &&
-      c.restart != "on-abnormal" && c.restart != "on-watchdog" && c.restart != "on-abort")
+  if (oneshot && (c.restart == "always" || c.restart == "on-success"))
     return "Service has Restart= set to either always or on-success, which isn't allowed for "
            "Type=oneshot services. Refusing.";
-  if (c.service_type == "dbus" && c.bus_name.empty())
+  if (type == "dbus" && c.bus_name.empty())
     return "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.";
   return {};
 }
 
+std::string verify_socket(const UnitConfig& c) {
+  if (c.listen_count == 0)
+    return "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.";
+  return {};
+}
+
+// The service a socket activates and the manager loads with it: Service=,
+// else the socket's own name; none for Accept=yes (a template).
+std::string triggered_service(const UnitConfig& c, const UnitName& socket) {
+  if (!c.socket_service.empty()) return c.socket_service;
+  if (c.socket_accept) return {};
+  return socket.is_instance() ? with_instance(UnitName{socket.prefix, "", "service"}, socket.instance)
+                              : socket.prefix + ".service";
+}
+
 }  // namespace
 
-LoadedUnit load_unit(const UnitFileIndex& index, const std::string& requested,
-                     const LoadOptions& options) {
-  LoadedUnit out;
+struct UnitLoader::Loaded {
+  LoadedUnit unit;
+  std::string triggered_service;  // for sockets: the service loaded with them
+};
+
+// Units that claimed a D-Bus name in this run: the manager refuses a second.
+static bool claim_bus_name(std::map<std::string, std::string>& owners, const std::string& name,
+                           const std::string& unit) {
+  auto [it, inserted] = owners.emplace(name, unit);
+  return inserted || it->second == unit;
+}
+
+UnitLoader::UnitLoader(const UnitFileIndex& index, LoadOptions options)
+    : index_(index), options_(std::move(options)) {}
+
+const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::string>& fresh) {
+  auto it = by_name_.find(name);
+  if (it != by_name_.end()) return it->second->unit;
+  std::shared_ptr<Loaded> loaded = load_files(name, fresh);
+  by_name_[name] = loaded;
+  if (!loaded->unit.settings.unit_id.empty()) by_name_.emplace(loaded->unit.settings.unit_id, loaded);
+  if (!loaded->triggered_service.empty()) load(loaded->triggered_service, fresh);
+  return loaded->unit;
+}
+
+std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& requested,
+                                                           std::vector<std::string>& fresh) {
+  auto loaded = std::make_shared<Loaded>();
+  LoadedUnit& out = loaded->unit;
   UnitFiles files;
-  switch (index.lookup(requested, files)) {
+  switch (index_.lookup(requested, files)) {
     case LookupStatus::kNotFound:
-      out.messages.push_back("Unit " + requested + " not found.");
-      return out;
+      out.status_message = "Unit " + requested + " not found.";
+      return loaded;
     case LookupStatus::kMasked:
-      out.messages.push_back("Unit " + requested + " is masked.");
-      return out;
+      out.status_message = "Unit " + requested + " is masked.";
+      return loaded;
     case LookupStatus::kFound:
       break;
   }
   const std::string& id = files.id;
   const std::string type = files.name.type;
+  out.settings.unit_id = id;
+  if (auto cached = by_name_.find(id); cached != by_name_.end() && cached->second) {
+    // An alias of a unit loaded before.
+    return cached->second;
+  }
 
   std::string fragment;
   int err = files.fragment->fs->read_file(files.fragment->path, fragment, kMaxUnitFileSize);
   if (err != 0) {
-    out.messages.push_back("Unit " + id + " failed to load properly, please adjust/correct and reload "
-                           "service manager: " + std::strerror(err));
-    return out;
+    out.status_message = "Unit " + id +
+                         " failed to load properly, please adjust/correct and reload service "
+                         "manager: " + std::strerror(err);
+    return loaded;
   }
   if (fragment.empty()) {
-    out.messages.push_back("Unit " + requested + " is masked.");
-    return out;
+    out.status_message = "Unit " + requested + " is masked.";
+    return loaded;
   }
 
   UnitConfig config;
   config.exec.unit_id = id;
   config.exec.unit_type = type;
-  SpecifierContext spec{files.name, files.fragment->display_path, options.scope == Scope::kUser};
+  // Specifiers expand with the name the unit was asked for, even an alias.
+  SpecifierContext spec{*parse_unit_name(requested), files.fragment->display_path,
+                        options_.scope == Scope::kUser};
   std::vector<std::string> warnings, plain;
-  AssignmentContext ctx{config, spec, *options.syscalls, warnings, plain};
+  AssignmentContext ctx{config, spec, *options_.syscalls, warnings, plain};
 
   std::string load_error;
   bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error);
+  if (ok)
+    for (const auto& [kind, path] : files.misplaced_dependency_files)
+      warnings.push_back(id + ": " + kind + " dependency dropin " + path + " is not a symlink, ignoring.");
   for (size_t i = 0; ok && i < files.dropins.size(); ++i) {
     const auto& d = files.dropins[i];
     std::string content;
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
     ok = apply_file(content, d.display_path, false, type, ctx, load_error);
   }
-  if (ok && !options.extra_lines.empty()) {
+  if (ok && !options_.extra_lines.empty()) {
     std::string content = "[" + type_section(type) + "]\n";
-    for (const auto& l : options.extra_lines) content += l + "\n";
+    for (const auto& l : options_.extra_lines) content += l + "\n";
     ok = apply_file(content, "<--set>", false, type, ctx, load_error);
   }
-  out.messages = std::move(warnings);
+  for (auto& w : warnings) fresh.push_back(std::move(w));
   if (!ok) {
     if (load_error == "fatal") {
-      out.messages.push_back(id + ": Unit configuration has fatal error, unit will not be started.");
-      out.messages.push_back("Unit " + id + " has a bad unit file setting.");
+      fresh.push_back(id + ": Unit configuration has fatal error, unit will not be started.");
+      out.status_message = "Unit " + id + " has a bad unit file setting.";
     } else {
-      out.messages.push_back("Unit " + id + " failed to load properly, please adjust/correct and "
-                             "reload service manager: " + load_error);
+      out.status_message = "Unit " + id +
+                           " failed to load properly, please adjust/correct and reload service "
+                           "manager: " + load_error;
     }
-    return out;
+    return loaded;
   }
-  if (type == "service") {
-    std::string refusal = verify_service(config);
-    if (!refusal.empty()) {
-      out.messages.push_back(id + ": " + refusal);
-      out.messages.push_back("Unit " + id + " has a bad unit file setting.");
-      return out;
-    }
+  if (type == "socket") loaded->triggered_service = triggered_service(config, files.name);
+  if (type == "service" && !config.bus_name.empty() &&
+      !claim_bus_name(bus_names_, config.bus_name, id)) {
+    fresh.push_back("Failed to put bus name to hashmap: File exists");
+    fresh.push_back(id + ": Two services allocated for the same bus name " + config.bus_name +
+                    ", refusing operation.");
+    out.status_message = "Unit " + id +
+                         " failed to load properly, please adjust/correct and reload service "
+                         "manager: File exists";
+    return loaded;
+  }
+  std::string refusal = type == "service" ? verify_service(config)
+                        : type == "socket" ? verify_socket(config)
+                                           : std::string();
+  if (!refusal.empty()) {
+    fresh.push_back(id + ": " + refusal);
+    out.status_message = "Unit " + id + " has a bad unit file setting.";
+    return loaded;
   }
   if (has_exec_context(type)) {
-    out.settings = effective_settings(config, options.scope, options.process_umask);
+    out.settings = effective_settings(config, options_.scope, options_.process_umask);
   } else {
     // Units without an execution context keep the analyser's defaults.
     out.settings = ExecSettings{};
@@ -152,7 +220,7 @@ LoadedUnit load_unit(const UnitFileIndex& index, const std::string& requested,
     out.settings.umask = 0002;
   }
   out.ok = true;
-  return out;
+  return loaded;
 }
 
 }  // namespace hardnut

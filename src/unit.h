@@ -1,8 +1,12 @@
-// Loading one unit: its files are lexed and their assignments applied in
-// order, the service is verified as the manager would, and the effective
-// settings come out (or the reason systemd refuses the unit).
+// Loading units: their files are lexed and their assignments applied in
+// order, each unit is verified as the manager would, and the effective
+// settings come out (or the reason systemd refuses the unit). Like the
+// manager, a run loads every unit once, and loading a socket also loads
+// the service it activates.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,24 +20,41 @@ namespace hardnut {
 struct LoadedUnit {
   bool ok = false;
   ExecSettings settings;
-  // Lines for stderr, in the order systemd prints them (parser warnings,
-  // then the reason a unit was refused).
-  std::vector<std::string> messages;
+  // Printed once, when the unit is loaded: parser warnings, and why the
+  // manager refuses the unit.
+  std::vector<std::string> load_messages;
+  // Printed each time the unit is analysed when it is not usable
+  // ("Unit X not found.", "Unit X has a bad unit file setting.").
+  std::string status_message;
 };
 
 struct LoadOptions {
   Scope scope = Scope::kSystem;
   unsigned process_umask = 0022;
   const SyscallTable* syscalls = nullptr;
-  // Drop-in lines applied after every file ("what-if" assignments).
+  // Lines applied after every file, as if from a last drop-in ("what-if").
   std::vector<std::string> extra_lines;
 };
 
-// `requested` is the unit name as given (alias, instance, ...).
-LoadedUnit load_unit(const UnitFileIndex& index, const std::string& requested,
-                     const LoadOptions& options);
-
-// The largest unit file hardnut reads (systemd refuses longer lines anyway).
+// The largest unit file hardnut reads.
 constexpr size_t kMaxUnitFileSize = 64 * 1024 * 1024;
+
+class UnitLoader {
+ public:
+  UnitLoader(const UnitFileIndex& index, LoadOptions options);
+
+  // Loads a unit by name (alias, instance, ...). `fresh_messages` receives
+  // the load messages of every unit this call loaded for the first time.
+  const LoadedUnit& load(const std::string& name, std::vector<std::string>& fresh_messages);
+
+ private:
+  struct Loaded;
+  std::shared_ptr<Loaded> load_files(const std::string& name, std::vector<std::string>& messages);
+
+  const UnitFileIndex& index_;
+  LoadOptions options_;
+  std::map<std::string, std::shared_ptr<Loaded>> by_name_;
+  std::map<std::string, std::string> bus_names_;  // D-Bus name -> unit that owns it
+};
 
 }  // namespace hardnut

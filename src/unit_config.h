@@ -2,6 +2,7 @@
 // assessment, before the manager's load-time implications are applied.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,16 +20,26 @@ struct UnitConfig {
   AddressFamilyFilter address_families;
   SyscallFilter syscall_filter;
   bool has_mount_images = false;
-  bool has_encrypted_credentials = false;
+  // Credential ID -> whether it is encrypted, for LoadCredential*= and
+  // SetCredential*= (a later plain entry replaces an encrypted one).
+  std::map<std::string, bool> load_credentials;
+  std::map<std::string, bool> set_credentials;
+  bool has_encrypted_credentials() const;
+  std::string effective_service_type() const;
 
   // What service verification looks at.
-  std::string service_type = "simple";
+  std::optional<std::string> service_type;  // unset: oneshot without ExecStart=, else simple
+  bool remain_after_exit = false;
   std::string restart = "no";
   std::string bus_name;
   unsigned exec_start_count = 0;
-  bool has_exec_stop = false;
+  unsigned exec_stop_count = 0;
   bool has_success_action = false;
   bool has_watchdog = false;
+  // Sockets: listening addresses, Accept=, Service=.
+  unsigned listen_count = 0;
+  bool socket_accept = false;
+  std::string socket_service;
   bool has_fd_store = false;
 };
 

@@ -132,43 +132,27 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
 
   std::string section;
   bool section_ignored = false;
-  std::string continuation;
-  bool continuing = false;
-  unsigned line_number = 0;
+  bool stop = false;
 
-  for (std::string_view raw : split_lines(content)) {
-    ++line_number;
-    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) continue;
-
-    if (ends_in_continuation(raw)) {
-      continuation.append(raw.substr(0, raw.size() - 1));
-      continuation += ' ';
-      continuing = true;
-      continue;
-    }
-    std::string joined;
-    if (continuing) {
-      joined = std::move(continuation);
-      joined.append(raw);
-      continuation.clear();
-      continuing = false;
-    } else {
-      joined.assign(raw);
-    }
+  // Handles one logical line (continuations joined); sets `stop` when
+  // systemd refuses the file.
+  auto process = [&](const std::string& joined, unsigned line_number) {
     std::string_view line = strip(joined);
-    if (line.empty()) continue;
+    if (line.empty()) return;
 
     if (line[0] == '[') {
       if (line.back() != ']') {
         warn(line_number, "Invalid section header '" + std::string(line) + "'");
         result.fatal_error = "Bad message";
-        return result;
+        stop = true;
+        return;
       }
       std::string_view name = line.substr(1, line.size() - 2);
       if (!is_safe_section_name(name)) {
         warn(line_number, "Bad characters in section header '" + std::string(line) + "'");
         result.fatal_error = "Bad message";
-        return result;
+        stop = true;
+        return;
       }
       section.assign(name);
       section_ignored = !known_section(name);
@@ -180,36 +164,59 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
         e.section = section;
         result.events.push_back(std::move(e));
       }
-      continue;
+      return;
     }
-    if (section_ignored) continue;
-
+    // Checked even in ignored sections: systemd refuses the file either way.
     if (!is_valid_utf8(line)) {
       warn(line_number,
            "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
       result.fatal_error = "Invalid argument";
-      return result;
+      stop = true;
+      return;
     }
+    if (section_ignored) return;
     if (section.empty()) {
       warn(line_number, "Assignment outside of section. Ignoring.");
-      continue;
+      return;
     }
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) {
       warn(line_number, "Missing '=', ignoring line.");
-      continue;
+      return;
     }
     std::string_view key = strip(line.substr(0, eq));
     if (key.empty()) {
       warn(line_number, "Missing key name before '=', ignoring line.");
-      continue;
+      return;
     }
     UnitFileEvent e{UnitFileEvent::kAssignment, line_number};
     e.section = section;
     e.key.assign(key);
     e.value.assign(strip(line.substr(eq + 1)));
     result.events.push_back(std::move(e));
+  };
+
+  std::string continuation;
+  bool continuing = false;
+  unsigned line_number = 0;
+  for (std::string_view raw : split_lines(content)) {
+    ++line_number;
+    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) continue;
+    if (ends_in_continuation(raw)) {
+      continuation.append(raw.substr(0, raw.size() - 1));
+      continuation += ' ';
+      continuing = true;
+      continue;
+    }
+    std::string joined = std::move(continuation);
+    joined.append(raw);
+    continuation.clear();
+    continuing = false;
+    process(joined, line_number);
+    if (stop) return result;
   }
+  // A continuation still open at the end of the file ends there.
+  if (continuing) process(continuation, line_number);
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "user_name.h"
 
+#include <cctype>
 #include <cstdint>
 
 #include "unit_file.h"
@@ -38,7 +39,9 @@ UserNameCheck check_user_name(std::string_view name) {
   std::string_view digits = name.substr(0, 1) == "-" ? name.substr(1) : name;
   if (all_digits(digits)) return UserNameCheck::kInvalid;
   if (is_strict_user_name(name)) return UserNameCheck::kValid;
-  if (name.empty() || name == "." || name == ".." || !is_valid_utf8(name))
+  if (name.empty() || name == "." || name == ".." || !is_valid_utf8(name) ||
+      isspace(static_cast<unsigned char>(name.front())) ||
+      isspace(static_cast<unsigned char>(name.back())))
     return UserNameCheck::kInvalid;
   for (unsigned char c : name)
     if (c < ' ' || c == 127 || c == ':' || c == '/') return UserNameCheck::kInvalid;

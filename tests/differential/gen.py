@@ -18,6 +18,7 @@ import collections
 import json
 import os
 import random
+import signal
 import sys
 
 # --------------------------------------------------------------------------------------
@@ -153,9 +154,9 @@ def v_protect_system(rng, kind, ctx=None):
 def v_root_dir(rng, kind, ctx):
     if kind in ("good", "valid"):
         return pick(rng, ["/srv/root", "/", "/var/lib/machines/%N", "/srv/%i", "//", "/srv/./root/",
-                          "/%p", "/srv/with space", "/srv/root/", "/%I"])
+                          "/%p", "/srv/with space", "/srv/root/", "/%I", "/./", "/srv//x"])
     if kind == "bad":  # all fatal
-        return pick(rng, ["relative/dir", "srv", "~/x", "%z", "/srv/%z", "-/srv/opt", "/srv/../"])
+        return pick(rng, ["relative/dir", "srv", "~/x", "%z", "/srv/%z", "-/srv/opt", "/srv/../", "/.."])
     return ""
 
 
@@ -427,71 +428,81 @@ ASSESSED = [
     ("LoadCredentialEncrypted", "exec", v_credential, 1, 0.1),
     ("SetCredentialEncrypted", "exec", v_credential, 1, 0.05),
     ("DefaultDependencies", "unit", v_default_deps, 3, 0.05),
-] + [(b, "exec" if b not in () else "exec", v_bool, 3, 0.12) for b in BOOL_DIRECTIVES]
+] + [(b, "exec", v_bool, 3, 0.12) for b in BOOL_DIRECTIVES]
 
 ASSESSED_BY_NAME = {d[0]: d for d in ASSESSED}
 
-# settings the assessment ignores (noise), by section
+# settings the assessment ignores (noise), by section: (key, valid values, invalid values).
+# Invalid values only produce directive-specific warnings on stderr; they are picked
+# rarely (tag noise:invalid-value) so that stderr differences stay attributable.
 NOISE_SERVICE = [
-    ("Restart", ["on-failure", "always", "no", "bogus"]),
-    ("RestartSec", ["5", "1min", "x"]),
-    ("Environment", ["FOO=bar", "\"A=b c\" D=e", "X=%i", "PATH=/bin"]),
-    ("EnvironmentFile", ["-/etc/default/x", "/etc/x.env"]),
-    ("Group", ["foo", "adm", "00", ""]),
-    ("WorkingDirectory", ["/srv", "~", "-/var/lib/%N"]),
-    ("ReadOnlyPaths", ["/etc", "-/opt /srv"]),
-    ("ReadWritePaths", ["/var/lib/x", "-/run/x"]),
-    ("InaccessiblePaths", ["/home", "-/root"]),
-    ("StateDirectory", ["x", "%N", "a/b"]),
-    ("RuntimeDirectory", ["x", "%p"]),
-    ("LogsDirectory", ["x"]),
-    ("PrivateIPC", ["yes", "no"]),
-    ("NetworkNamespacePath", ["/run/netns/x"]),
-    ("SystemCallErrorNumber", ["EPERM", "bogus"]),
-    ("RestrictFileSystems", ["ext4 tmpfs", "~@network"]),
-    ("TimeoutSec", ["30", "infinity"]),
-    ("KillMode", ["process", "mixed", "none"]),
-    ("StandardOutput", ["journal", "syslog", "null", "kmsg+console"]),
-    ("PIDFile", ["/run/x.pid", "/var/run/x.pid", "relative.pid"]),
-    ("BusName", ["org.example.X"]),
-    ("Nice", ["5", "-20", "100"]),
-    ("LimitNOFILE", ["65536", "infinity", "1024:4096"]),
-    ("MemoryMax", ["1G", "50%"]),
-    ("TasksMax", ["100", "infinity"]),
-    ("CPUQuota", ["50%"]),
-    ("SecureBits", ["keep-caps noroot"]),
-    ("TemporaryFileSystem", ["/var:ro"]),
-    ("BindReadOnlyPaths", ["/etc/resolv.conf"]),
-    ("RemainAfterExit", ["yes"]),
-    ("ExecReload", ["/bin/kill -HUP $MAINPID"]),
-    ("ExecStartPre", ["-/usr/bin/true", "+/bin/mkdir -p /run/x"]),
-    ("ExecStop", ["/usr/bin/true"]),
-    ("PrivatePIDs", ["yes"]),          # unknown in v252
-    ("ProtectHostnameX", ["yes"]),     # unknown key
-    ("Slice", ["system-x.slice"]),
-    ("OOMPolicy", ["stop", "kill"]),
-    ("PermissionsStartOnly", ["yes"]),  # deprecated
+    ("Restart", ["on-failure", "always", "no"], ["bogus"]),
+    ("RestartSec", ["5", "1min"], ["x"]),
+    ("Environment", ["FOO=bar", "\"A=b c\" D=e", "X=%i", "PATH=/bin"], ["=novar"]),
+    ("EnvironmentFile", ["-/etc/default/x", "/etc/x.env"], ["relative.env"]),
+    ("Group", ["foo", "adm", ""], ["00"]),
+    ("WorkingDirectory", ["/srv", "~", "-/var/lib/%N"], ["relative"]),
+    ("ReadOnlyPaths", ["/etc", "-/opt /srv"], ["relative"]),
+    ("ReadWritePaths", ["/var/lib/x", "-/run/x"], ["x/y"]),
+    ("InaccessiblePaths", ["/home", "-/root"], []),
+    ("StateDirectory", ["x", "%N", "a/b"], ["/abs"]),
+    ("RuntimeDirectory", ["x", "%p"], []),
+    ("LogsDirectory", ["x"], []),
+    ("PrivateIPC", ["yes", "no"], ["bogus"]),
+    ("NetworkNamespacePath", ["/run/netns/x"], ["netns"]),
+    ("SystemCallErrorNumber", ["EPERM", "kill"], ["bogus"]),
+    ("RestrictFileSystems", ["ext4 tmpfs", "~@network"], []),
+    ("TimeoutSec", ["30", "infinity"], ["soon"]),
+    ("KillMode", ["process", "mixed", "none"], ["bogus"]),
+    ("StandardOutput", ["journal", "syslog", "null", "kmsg+console"], ["bogus"]),
+    ("PIDFile", ["/run/x.pid", "/var/run/x.pid"], ["relative.pid"]),
+    ("BusName", ["org.example.X"], ["not a bus name"]),
+    ("Nice", ["5", "-20"], ["100"]),
+    ("LimitNOFILE", ["65536", "infinity", "1024:4096"], ["lots"]),
+    ("MemoryMax", ["1G", "50%"], ["huge"]),
+    ("TasksMax", ["100", "infinity"], ["many"]),
+    ("CPUQuota", ["50%"], ["50"]),
+    ("SecureBits", ["keep-caps noroot"], []),
+    ("TemporaryFileSystem", ["/var:ro"], ["var"]),
+    ("BindReadOnlyPaths", ["/etc/resolv.conf"], []),
+    ("RemainAfterExit", ["yes"], ["maybe"]),
+    ("ExecReload", ["/bin/kill -HUP $MAINPID"], []),
+    ("ExecStartPre", ["-/usr/bin/true", "+/bin/mkdir -p /run/x"], []),
+    ("ExecStop", ["/usr/bin/true"], []),
+    ("PrivatePIDs", ["yes"], []),          # unknown in v252
+    ("ProtectHostnameX", ["yes"], []),     # unknown key
+    ("Slice", ["system-x.slice"], ["bad slice"]),
+    ("OOMPolicy", ["stop", "kill"], ["bogus"]),
+    ("PermissionsStartOnly", ["yes"], []),  # deprecated
 ]
 NOISE_UNIT = [
-    ("Description", ["Test unit", "Test %n for %i", "Unicode ✓ descr", ""]),
-    ("Documentation", ["man:foo(8)", "https://example.org", "bogus-url"]),
-    ("After", ["network.target", "foo.service bar.service", "%p.socket"]),
-    ("Wants", ["network-online.target"]),
-    ("Requires", ["x.socket"]),
-    ("ConditionPathExists", ["/etc/x", "!/etc/y"]),
-    ("StartLimitIntervalSec", ["10"]),
-    ("StartLimitBurst", ["5"]),
-    ("OnFailure", ["failure-handler@%n.service"]),
-    ("Before", ["multi-user.target"]),
-    ("RefuseManualStart", ["yes", "bogus"]),
+    ("Description", ["Test unit", "Test %n for %i", "Unicode ✓ descr", ""], []),
+    ("Documentation", ["man:foo(8)", "https://example.org"], ["bogus-url"]),
+    ("After", ["network.target", "foo.service bar.service", "%p.socket"], []),
+    ("Wants", ["network-online.target"], []),
+    ("Requires", ["x.socket"], []),
+    ("ConditionPathExists", ["/etc/x", "!/etc/y"], ["relative"]),
+    ("StartLimitIntervalSec", ["10"], []),
+    ("StartLimitBurst", ["5"], []),
+    ("OnFailure", ["failure-handler@%n.service"], []),
+    ("Before", ["multi-user.target"], []),
+    ("RefuseManualStart", ["yes"], ["bogus"]),
 ]
 NOISE_INSTALL = [
-    ("WantedBy", ["multi-user.target"]),
-    ("Alias", ["alias-of-x.service", "bad alias"]),
-    ("Also", ["x.socket"]),
-    ("DefaultInstance", ["default"]),
-    ("RequiredBy", ["foo.target"]),
+    ("WantedBy", ["multi-user.target"], []),
+    ("Alias", ["alias-of-x.service"], ["bad alias"]),
+    ("Also", ["x.socket"], []),
+    ("DefaultInstance", ["default"], []),
+    ("RequiredBy", ["foo.target"], []),
 ]
+
+
+def noise_value(ctx, valid, invalid):
+    if invalid and ctx.rng.random() < 0.08:
+        ctx.tag("noise:invalid-value")
+        return pick(ctx.rng, invalid)
+    return pick(ctx.rng, valid)
+
 
 EXEC_STARTS = ["/usr/bin/true", "/usr/bin/sleep 1", "+/usr/bin/true", "-/bin/false",
                "!/usr/bin/true", "!!/usr/bin/true", "@/usr/bin/true true", ":/usr/bin/true",
@@ -655,8 +666,8 @@ def render_unit(ctx, unit_type, assigns, profile, main=True, exec_start=True):
     noise = rng.random() < {"syntax": 1.0, "minimal": 0.1}.get(profile, 0.35)
     by_sect = collections.OrderedDict()
     if main or rng.random() < 0.3:
-        for k, vals in rng.sample(NOISE_UNIT, rng.randint(0, 3)):
-            by_sect.setdefault("Unit", []).append((k, pick(rng, vals)))
+        for k, vals, bad in rng.sample(NOISE_UNIT, rng.randint(0, 3)):
+            by_sect.setdefault("Unit", []).append((k, noise_value(ctx, vals, bad)))
             ctx.tag("noise:[Unit]")
     for sect, key, val in assigns:
         by_sect.setdefault(section_name(unit_type, sect), []).append((key, val))
@@ -681,15 +692,15 @@ def render_unit(ctx, unit_type, assigns, profile, main=True, exec_start=True):
             lst.append(("Accept", pick(rng, ["yes", "no"])))
     if unit_type in ("service", "socket") and rng.random() < (0.5 if main else 0.15):
         lst = by_sect.setdefault(svc, [])
-        for k, vals in rng.sample(NOISE_SERVICE, rng.randint(1, 4)):
+        for k, vals, bad in rng.sample(NOISE_SERVICE, rng.randint(1, 4)):
             if unit_type == "socket" and k in ("Restart", "PIDFile", "BusName", "RemainAfterExit",
                                                "ExecReload", "ExecStop", "PermissionsStartOnly"):
                 continue
-            lst.insert(rng.randint(0, len(lst)), (k, pick(rng, vals)))
+            lst.insert(rng.randint(0, len(lst)), (k, noise_value(ctx, vals, bad)))
             ctx.tag("noise:[%s]" % svc)
     if main and rng.random() < 0.3:
-        for k, vals in rng.sample(NOISE_INSTALL, rng.randint(1, 2)):
-            by_sect.setdefault("Install", []).append((k, pick(rng, vals)))
+        for k, vals, bad in rng.sample(NOISE_INSTALL, rng.randint(1, 2)):
+            by_sect.setdefault("Install", []).append((k, noise_value(ctx, vals, bad)))
             ctx.tag("noise:[Install]")
 
     sect_names = list(by_sect.keys())
@@ -767,8 +778,8 @@ def generate_case(seed, index):
     profile = pick(rng, ["random", "hardened", "focused", "syntax", "minimal", "error"],
                    [36, 22, 20, 10, 7, 5])
     kind = pick(rng, ["service", "template", "instance", "instance-file", "socket", "multi",
-                      "alias", "subdir", "missing"],
-                [52, 13, 14, 3, 4, 7, 2, 4, 1])
+                      "alias", "subdir", "missing", "multidir"],
+                [50, 13, 14, 3, 4, 7, 2, 4, 1, 3])
     files, symlinks, units = {}, {}, []
     unit_files = []  # (relpath of unit file, unit_type, name-info) for drop-in generation
 
@@ -823,6 +834,37 @@ def generate_case(seed, index):
         add_unit(base + ".socket", "socket")
         units.append(base + ".socket")
         features["invoke:socket"] += 1
+    elif kind == "multidir":
+        # units in several directories: every directory of a given file joins the search
+        # path (in argument order), so drop-ins and even same-named unit files in one
+        # directory affect units given from another
+        da, db = pick(rng, [("a", "b"), ("p/q", "r"), ("b", "a")])
+        xa = choose_name(rng, SERVICE_NAMES[:10]) + ".service"
+        yb = pick(rng, [n for n in SERVICE_NAMES[:10] if n + ".service" != xa]) + ".service"
+        add_unit(xa, "service", prefix_dir=da)
+        add_unit(yb, "service", prefix_dir=db)
+        units += [os.path.join(da, xa), os.path.join(db, yb)]
+        if rng.random() < 0.4:
+            add_unit(xa, "service", prefix_dir=db)  # same name in the 2nd dir
+            units.append(os.path.join(db, xa))
+            features["invoke:same-name-in-two-dirs"] += 1
+        if rng.random() < 0.5:
+            units.reverse()
+        for _ in range(rng.randint(1, 3)):
+            dd = pick(rng, [da, db])
+            target = pick(rng, [xa + ".d", yb + ".d", "service.d"])
+            cname = pick(rng, ["10-a.conf", "20-b.conf", "50-x.conf"])
+            rel = os.path.join(dd, target, cname)
+            if rng.random() < 0.15:
+                symlinks[rel] = "/dev/null"
+                files.pop(rel, None)
+                features["dropin:masked-symlink"] += 1
+            else:
+                assigns = gen_assignments(ctx, profile, "service", dropin=True)
+                files[rel] = render_unit(ctx, "service", assigns, profile, main=False)
+                symlinks.pop(rel, None)
+            features["dropin:other-search-dir"] += 1
+        features["invoke:multiple-dirs"] += 1
     else:  # multi
         n = rng.randint(2, 3)
         names = rng.sample(SERVICE_NAMES[:10], n)
@@ -901,9 +943,22 @@ def generate_case(seed, index):
                     assigns.append(("service", "ExecStart", "/usr/bin/false"))
             text = render_unit(ctx, utype, assigns, profile, main=False)
             rel = os.path.join(sub, d, cname) if sub else os.path.join(d, cname)
-            if rel in files:
+            if rel in files or rel in symlinks:
                 features["dropin:same-name-overwritten"] += 1
-            files[rel] = text
+                files.pop(rel, None)
+                symlinks.pop(rel, None)
+            r = rng.random()
+            if r < 0.05:
+                symlinks[rel] = "/dev/null"  # masks same-named drop-ins elsewhere
+                features["dropin:masked-symlink"] += 1
+            elif r < 0.09:
+                target = "shared-%d.conf.txt" % rng.randint(0, 9)
+                files[os.path.join(sub, target) if sub else target] = text
+                symlinks[rel] = os.path.relpath(os.path.join(sub, target) if sub else target,
+                                                os.path.dirname(rel))
+                features["dropin:symlink-to-file"] += 1
+            else:
+                files[rel] = text
         features["dropins"] += 1
 
     # extra command-line arguments
@@ -980,6 +1035,7 @@ def print_stats(cases, out=sys.stdout):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", default="1")
     ap.add_argument("--cases", type=int, default=2000)

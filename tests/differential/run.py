@@ -170,6 +170,9 @@ def main():
     ap.add_argument("--summary", action="store_true",
                     help="print what the oracle did: exit codes, verdicts, stderr message kinds")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per invocation (default 60)")
+    ap.add_argument("--lenient-stderr", action="store_true",
+                    help="a case whose rc and stdout match but stderr differs is reported "
+                         "and saved, but does not count as failed")
     args = ap.parse_args()
 
     oracle = resolve_cmd(args.oracle, "oracle")
@@ -203,12 +206,21 @@ def main():
                     for i, c in enumerate(cases)}
             for f in concurrent.futures.as_completed(futs):
                 results[futs[f]] = f.result()
-        failed = [r for r in results if r["diffs"]]
-        saved = []
-        if failed:
+        differing = [r for r in results if r["diffs"]]
+        if args.lenient_stderr:
+            failed = [r for r in differing if r["diffs"] != ["stderr"]]
+        else:
+            failed = differing
+        stderr_only = [r for r in differing if r["diffs"] == ["stderr"]]
+        # failing cases of an earlier run would be confusing: remove them (only ours)
+        if os.path.isdir(args.failures_dir):
+            for n in os.listdir(args.failures_dir):
+                if re.match(r"^seed-.*-case-\d+$", n):
+                    shutil.rmtree(os.path.join(args.failures_dir, n), ignore_errors=True)
+        if differing:
             os.makedirs(args.failures_dir, exist_ok=True)
-            for r in failed:
-                saved.append(save_failure(r, args.failures_dir, tool, oracle, env))
+            for r in differing:
+                save_failure(r, args.failures_dir, tool, oracle, env)
     finally:
         if args.keep:
             print("kept cases in %s" % workdir)
@@ -249,17 +261,25 @@ def main():
             print("  %5d  %s" % (n, k))
         print()
 
-    for r in failed[:args.show]:
+    shown = failed[:args.show]
+    if len(shown) < args.show:
+        shown += [r for r in stderr_only if r not in failed][:args.show - len(shown)]
+    for r in shown:
         c = r["case"]
-        print("FAIL case %d (profile %s, kind %s): %s   [%s]" % (
-            c["index"], c["profile"], c["kind"], " ".join(c["args"] + c["units"]), ", ".join(r["diffs"])))
+        print("%s case %d (profile %s, kind %s): %s   [%s]" % (
+            "FAIL" if r in failed else "STDERR", c["index"], c["profile"], c["kind"], " ".join(c["args"] + c["units"]), ", ".join(r["diffs"])))
         for name, a, b in zip(("rc", "stdout", "stderr"), r["oracle"], r["tool"]):
             if name in r["diffs"]:
                 sys.stdout.write(short_diff(name, a, b))
-    if failed:
-        print("%d failing case(s) saved under %s (each with repro.sh); regenerate one with:\n"
-              "  %s --seed %s --show INDEX" % (len(failed), args.failures_dir,
+    if differing:
+        print("%d differing case(s) saved under %s (each with repro.sh); regenerate one with:\n"
+              "  %s --seed %s --show INDEX" % (len(differing), args.failures_dir,
                                                os.path.join(SCRIPT_DIR, "gen.py"), args.seed))
+    by = collections.Counter(",".join(r["diffs"]) for r in differing)
+    if by:
+        print("differences: %s" % ", ".join("%s: %d" % kv for kv in sorted(by.items())))
+    if args.lenient_stderr:
+        print("stderr-only differences (not counted, --lenient-stderr): %d" % len(stderr_only))
     print("time: %.1fs" % elapsed)
     print("%d passed, %d failed" % (len(results) - len(failed), len(failed)))
     sys.exit(1 if failed else 0)

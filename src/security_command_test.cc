@@ -1,0 +1,133 @@
+#include "security_command.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace hardnut {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SecurityCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hardnut-test-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    env_.cwd = dir_.string();
+    env_.vars = {{"LANG", "C.UTF-8"}, {"TERM", "xterm"}, {"SYSTEMD_UNIT_PATH", ""}};
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& content) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name) << content;
+  }
+
+  int run(std::vector<std::string> units, std::string& out, std::string& err,
+          JsonMode json = JsonMode::kOff) {
+    SecurityOptions o;
+    o.offline = true;
+    o.units = std::move(units);
+    o.json = json;
+    return run_security(o, env_, out, err);
+  }
+
+  // The "X.Y" of the summary line.
+  std::string overall(const std::string& unit) {
+    std::string out, err;
+    EXPECT_EQ(run({unit}, out, err), 0) << err;
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: ([0-9.]+) ")))
+        << out;
+    return m.size() > 1 ? m[1].str() : "";
+  }
+
+  fs::path dir_;
+  Environment env_;
+};
+
+// The walkthrough of the magazine article, offline, as systemd 252 scores it.
+TEST_F(SecurityCommandTest, MagazineWalkthroughOffline) {
+  std::string unit =
+      "[Service]\nExecStart=/usr/bin/python3 -m http.server 8080\nExecStop=/bin/kill -9 $MAINPID\n";
+  const std::vector<std::pair<std::string, std::string>> steps = {
+      {"", "9.6"},
+      {"NoNewPrivileges=yes\n", "9.4"},
+      {"PrivateTmp=yes\n", "9.2"},
+      {"RestrictNamespaces=uts ipc pid user cgroup\n", "9.0"},
+      {"ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\n", "8.3"},
+      {"ProtectSystem=yes\nPrivateUsers=yes\n", "8.1"},
+  };
+  for (const auto& [added, expected] : steps) {
+    unit += added;
+    write("helloworld.service", unit);
+    EXPECT_EQ(overall("helloworld.service"), expected) << "after adding: " << added;
+  }
+}
+
+TEST_F(SecurityCommandTest, MissingUnitIsReportedAndOthersStillRun) {
+  write("a.service", "[Service]\nExecStart=/bin/true\n");
+  std::string out, err;
+  EXPECT_EQ(run({"missing.service", "a.service"}, out, err), 1);
+  EXPECT_NE(err.find("Unit missing.service not found."), std::string::npos);
+  EXPECT_NE(out.find("Overall exposure level for a.service: 9.6 UNSAFE"), std::string::npos);
+}
+
+TEST_F(SecurityCommandTest, EmptyFileIsMasked) {
+  write("e.service", "");
+  std::string out, err;
+  EXPECT_EQ(run({"e.service"}, out, err), 1);
+  EXPECT_EQ(err, "Unit e.service is masked.\n");
+  EXPECT_EQ(out, "");
+}
+
+TEST_F(SecurityCommandTest, ThresholdDecidesExitStatus) {
+  write("a.service", "[Service]\nExecStart=/bin/true\n");
+  SecurityOptions o;
+  o.offline = true;
+  o.units = {"a.service"};
+  std::string out, err;
+  o.threshold = 96;
+  EXPECT_EQ(run_security(o, env_, out, err), 0);
+  o.threshold = 95;
+  EXPECT_EQ(run_security(o, env_, out, err), 1);
+}
+
+TEST_F(SecurityCommandTest, InvalidUnitFileNameIsRefused) {
+  std::string out, err;
+  EXPECT_EQ(run({"notaunit"}, out, err), 1);
+  EXPECT_EQ(err, "Failed to prepare filename notaunit: Invalid argument\n");
+}
+
+TEST_F(SecurityCommandTest, TemplateIsAnalysedAsInstanceI) {
+  write("foo@.service", "[Service]\nExecStart=/bin/true\nUser=%i\n");
+  std::string out, err;
+  EXPECT_EQ(run({"foo@.service"}, out, err), 0) << err;
+  EXPECT_NE(out.find("Overall exposure level for foo@i.service:"), std::string::npos);
+  EXPECT_NE(out.find("Service runs under a static non-root user identity"), std::string::npos);
+}
+
+TEST_F(SecurityCommandTest, JsonShortIsOneLineArray) {
+  write("a.service", "[Service]\nExecStart=/bin/true\n");
+  std::string out, err;
+  EXPECT_EQ(run({"a.service"}, out, err, JsonMode::kShort), 0);
+  EXPECT_EQ(out.substr(0, 2), "[{");
+  EXPECT_EQ(out.substr(out.size() - 3), "}]\n");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+}
+
+TEST_F(SecurityCommandTest, AsciiGlyphsWithoutEmojiTerminal) {
+  write("a.service", "[Service]\nExecStart=/bin/true\n");
+  env_.vars["TERM"] = "dumb";
+  std::string out, err;
+  run({"a.service"}, out, err);
+  EXPECT_NE(out.find("9.6 UNSAFE :-{"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace hardnut
