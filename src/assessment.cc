@@ -103,8 +103,8 @@ Assessment assess(const ExecSettings& settings, const std::vector<Check>& checks
     }
     if (!r.description) {
       // The static range decides which table string applies (as in systemd).
-      auto pick = [&](std::string_view table, const std::optional<std::string>& custom)
-          -> std::optional<std::string> {
+      auto pick = [&](std::string_view table,
+                      const std::optional<std::string>& custom) -> std::optional<std::string> {
         if (custom) return custom;
         if (table.empty()) return std::nullopt;
         return std::string(table);
@@ -131,7 +131,8 @@ Assessment assess(const ExecSettings& settings, const std::vector<Check>& checks
   std::vector<int> order(rows.size() + 1), scratch(rows.size() + 1);
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i) - 1;
   merge_sort(order.data(), order.size(), scratch.data(), rows);
-  for (size_t i = 1; i < order.size(); ++i) a.rows.push_back(std::move(rows[static_cast<size_t>(order[i])]));
+  for (size_t i = 1; i < order.size(); ++i)
+    a.rows.push_back(std::move(rows[static_cast<size_t>(order[i])]));
   return a;
 }
 

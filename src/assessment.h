@@ -13,7 +13,7 @@ namespace hardnut {
 
 struct CheckResult {
   const Check* check;
-  size_t index;  // definition order
+  size_t index;      // definition order
   uint64_t badness;  // kNotApplicable for n/a
   unsigned weight;   // after the policy
   unsigned range;    // after the policy

@@ -1,8 +1,7 @@
 #include "checks.h"
 
-#include <sys/socket.h>
-
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 namespace hardnut {
 
@@ -122,11 +121,16 @@ enum AddressFamilyGroup : uint64_t { kAfInet, kAfUnix, kAfNetlink, kAfPacket, kA
 AddressFamilyGroup group_of(int family) {
   switch (family) {
     case AF_INET:
-    case AF_INET6: return kAfInet;
-    case AF_UNIX: return kAfUnix;
-    case AF_NETLINK: return kAfNetlink;
-    case AF_PACKET: return kAfPacket;
-    default: return kAfOther;
+    case AF_INET6:
+      return kAfInet;
+    case AF_UNIX:
+      return kAfUnix;
+    case AF_NETLINK:
+      return kAfNetlink;
+    case AF_PACKET:
+      return kAfPacket;
+    default:
+      return kAfOther;
   }
 }
 
@@ -147,7 +151,8 @@ CheckOutcome architectures_rule(const ExecSettings& s, const Check&, const RuleC
 
 CheckOutcome syscall_rule(const ExecSettings& s, const Check& c, const RuleContext& ctx) {
   bool allow = s.system_call_filter_allow_list;
-  if (!allow && s.system_call_filter.empty()) return bad(10, "Service does not filter system calls");
+  if (!allow && s.system_call_filter.empty())
+    return bad(10, "Service does not filter system calls");
   std::string group(c.syscall_group);
   for (const auto& name : ctx.syscalls.resolvable_members(group)) {
     if (s.system_call_filter.count(name) != allow) continue;
@@ -157,7 +162,8 @@ CheckOutcome syscall_rule(const ExecSettings& s, const Check& c, const RuleConte
     return bad(10, "System call deny list defined for service, and " + group +
                        " is not included (e.g. " + name + " is allowed)");
   }
-  if (allow) return bad(0, "System call allow list defined for service, and " + group + " is not included");
+  if (allow)
+    return bad(0, "System call allow list defined for service, and " + group + " is not included");
   return bad(0, "System call deny list defined for service, and " + group + " is included");
 }
 
@@ -210,7 +216,8 @@ Check boolean(std::string_view name, std::string_view json, unsigned weight, boo
 
 Check capability(std::string_view name, std::string_view json, unsigned weight, uint64_t mask,
                  std::string_view good, std::string_view bad_text) {
-  Check c{name, json, "CapabilityBoundingSet", weight, 1, false, good, bad_text, {}, capability_rule};
+  Check c{name,     json, "CapabilityBoundingSet", weight, 1, false, good,
+          bad_text, {},   capability_rule};
   c.bits = mask;
   return c;
 }
@@ -224,8 +231,8 @@ Check restrict_ns(std::string_view type, std::string_view json, unsigned weight,
 
 Check restrict_af(std::string_view name, std::string_view json, unsigned weight, uint64_t group,
                   std::string_view good, std::string_view bad_text) {
-  Check c{name, json, "RestrictAddressFamilies", weight, 1, false, good, bad_text, {},
-          address_family_rule};
+  Check c{name,     json, "RestrictAddressFamilies", weight, 1, false, good,
+          bad_text, {},   address_family_rule};
   c.bits = group;
   return c;
 }
@@ -239,8 +246,16 @@ Check syscall_group(std::string_view name, std::string_view json, unsigned weigh
 
 std::vector<Check> build_v252() {
   return {
-      {"User=/DynamicUser=", "UserOrDynamicUser", "User", 2000, 10, false, {},
-       "Service runs as root user", {}, user_rule},
+      {"User=/DynamicUser=",
+       "UserOrDynamicUser",
+       "User",
+       2000,
+       10,
+       false,
+       {},
+       "Service runs as root user",
+       {},
+       user_rule},
       {"SupplementaryGroups=", "SupplementaryGroups", "SupplementaryGroups", 200, 1, false,
        "Service has no supplementary groups", "Service runs with supplementary groups",
        "Service runs as root, option does not matter", supplementary_groups_rule},
@@ -276,11 +291,26 @@ std::vector<Check> build_v252() {
       boolean("ProtectHostname=", "ProtectHostname", 50, &S::protect_hostname,
               "Service cannot change system host/domainname",
               "Service may change system host/domainname"),
-      {"ProtectSystem=", "ProtectSystem", "ProtectSystem", 1000, 10, true, {}, {}, {},
+      {"ProtectSystem=",
+       "ProtectSystem",
+       "ProtectSystem",
+       1000,
+       10,
+       true,
+       {},
+       {},
+       {},
        protect_system_rule},
-      {"RootDirectory=/RootImage=", "RootDirectoryOrRootImage", "RootDirectory", 200, 1, true,
-       "Service has its own root directory/image", "Service runs within the host's root directory",
-       {}, root_directory_rule},
+      {"RootDirectory=/RootImage=",
+       "RootDirectoryOrRootImage",
+       "RootDirectory",
+       200,
+       1,
+       true,
+       "Service has its own root directory/image",
+       "Service runs within the host's root directory",
+       {},
+       root_directory_rule},
       boolean("LockPersonality=", "LockPersonality", 100, &S::lock_personality,
               "Service cannot change ABI personality", "Service may change ABI personality"),
       boolean("MemoryDenyWriteExecute=", "MemoryDenyWriteExecute", 100,
@@ -290,8 +320,8 @@ std::vector<Check> build_v252() {
       boolean("NoNewPrivileges=", "NoNewPrivileges", 1000, &S::no_new_privileges,
               "Service processes cannot acquire new privileges",
               "Service processes may acquire new privileges"),
-      capability("CapabilityBoundingSet=~CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SYS_ADMIN", 1500,
-                 cap(21), "Service has no administrator privileges",
+      capability("CapabilityBoundingSet=~CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SYS_ADMIN",
+                 1500, cap(21), "Service has no administrator privileges",
                  "Service has administrator privileges"),
       capability("CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP)",
                  "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", 1500, cap(6) | cap(7) | cap(8),
@@ -303,11 +333,11 @@ std::vector<Check> build_v252() {
       capability("CapabilityBoundingSet=~CAP_SYS_TIME", "CapabilityBoundingSet_CAP_SYS_TIME", 1000,
                  cap(25), "Service processes cannot change the system clock",
                  "Service processes may change the system clock"),
-      capability("CapabilityBoundingSet=~CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_NET_ADMIN", 1000,
-                 cap(12), "Service has no network configuration privileges",
+      capability("CapabilityBoundingSet=~CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_NET_ADMIN",
+                 1000, cap(12), "Service has no network configuration privileges",
                  "Service has network configuration privileges"),
-      capability("CapabilityBoundingSet=~CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_RAWIO", 1000,
-                 cap(17), "Service has no raw I/O access", "Service has raw I/O access"),
+      capability("CapabilityBoundingSet=~CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_RAWIO",
+                 1000, cap(17), "Service has no raw I/O access", "Service has raw I/O access"),
       capability("CapabilityBoundingSet=~CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_SYS_MODULE",
                  1000, cap(16), "Service cannot load kernel modules",
                  "Service may load kernel modules"),
@@ -321,8 +351,8 @@ std::vector<Check> build_v252() {
                  "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", 500, cap(23) | cap(24),
                  "Service has no privileges to change resource use parameters",
                  "Service has privileges to change resource use parameters"),
-      capability("CapabilityBoundingSet=~CAP_MKNOD", "CapabilityBoundingSet_CAP_MKNOD", 500, cap(27),
-                 "Service cannot create device nodes", "Service may create device nodes"),
+      capability("CapabilityBoundingSet=~CAP_MKNOD", "CapabilityBoundingSet_CAP_MKNOD", 500,
+                 cap(27), "Service cannot create device nodes", "Service may create device nodes"),
       capability("CapabilityBoundingSet=~CAP_(CHOWN|FSETID|SETFCAP)",
                  "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", 1000, cap(0) | cap(4) | cap(31),
                  "Service cannot change file ownership/access mode/capabilities",
@@ -349,14 +379,15 @@ std::vector<Check> build_v252() {
                  "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", 75, cap(9),
                  "Service cannot mark files immutable", "Service may mark files immutable"),
       capability("CapabilityBoundingSet=~CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_IPC_LOCK", 50,
-                 cap(14), "Service cannot lock memory into RAM", "Service may lock memory into RAM"),
-      capability("CapabilityBoundingSet=~CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_SYS_CHROOT", 50,
-                 cap(18), "Service cannot issue chroot()", "Service may issue chroot()"),
+                 cap(14), "Service cannot lock memory into RAM",
+                 "Service may lock memory into RAM"),
+      capability("CapabilityBoundingSet=~CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_SYS_CHROOT",
+                 50, cap(18), "Service cannot issue chroot()", "Service may issue chroot()"),
       capability("CapabilityBoundingSet=~CAP_BLOCK_SUSPEND",
                  "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", 25, cap(36),
                  "Service cannot establish wake locks", "Service may establish wake locks"),
-      capability("CapabilityBoundingSet=~CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_WAKE_ALARM", 25,
-                 cap(35), "Service cannot program timers that wake up the system",
+      capability("CapabilityBoundingSet=~CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_WAKE_ALARM",
+                 25, cap(35), "Service cannot program timers that wake up the system",
                  "Service may program timers that wake up the system"),
       capability("CapabilityBoundingSet=~CAP_LEASE", "CapabilityBoundingSet_CAP_LEASE", 25, cap(28),
                  "Service cannot create file leases", "Service may create file leases"),
@@ -368,25 +399,60 @@ std::vector<Check> build_v252() {
       capability("CapabilityBoundingSet=~CAP_BPF", "CapabilityBoundingSet_CAP_BPF", 25, cap(39),
                  "Service may not load BPF programs", "Service may load BPF programs"),
       {"UMask=", "UMask", "UMask", 100, 10, false, {}, {}, {}, umask_rule},
-      {"KeyringMode=", "KeyringMode", "KeyringMode", 1000, 1, false,
+      {"KeyringMode=",
+       "KeyringMode",
+       "KeyringMode",
+       1000,
+       1,
+       false,
        "Service doesn't share key material with other services",
-       "Service shares key material with other service", {}, keyring_rule},
-      {"ProtectProc=", "ProtectProc", "ProtectProc", 1000, 3, false,
+       "Service shares key material with other service",
+       {},
+       keyring_rule},
+      {"ProtectProc=",
+       "ProtectProc",
+       "ProtectProc",
+       1000,
+       3,
+       false,
        "Service has restricted access to process tree (/proc hidepid=)",
-       "Service has full access to process tree (/proc hidepid=)", {}, protect_proc_rule},
-      {"ProcSubset=", "ProcSubset", "ProcSubset", 10, 1, false,
+       "Service has full access to process tree (/proc hidepid=)",
+       {},
+       protect_proc_rule},
+      {"ProcSubset=",
+       "ProcSubset",
+       "ProcSubset",
+       10,
+       1,
+       false,
        "Service has no access to non-process /proc files (/proc subset=)",
-       "Service has full access to non-process /proc files (/proc subset=)", {}, proc_subset_rule},
-      {"NotifyAccess=", "NotifyAccess", "NotifyAccess", 1000, 1, false,
+       "Service has full access to non-process /proc files (/proc subset=)",
+       {},
+       proc_subset_rule},
+      {"NotifyAccess=",
+       "NotifyAccess",
+       "NotifyAccess",
+       1000,
+       1,
+       false,
        "Service child processes cannot alter service state",
-       "Service child processes may alter service state", {}, notify_access_rule},
+       "Service child processes may alter service state",
+       {},
+       notify_access_rule},
       {"RemoveIPC=", "RemoveIPC", "RemoveIPC", 100, 1, false,
        "Service user cannot leave SysV IPC objects around",
        "Service user may leave SysV IPC objects around",
        "Service runs as root, option does not apply", remove_ipc_rule},
-      {"Delegate=", "Delegate", "Delegate", 100, 1, false,
+      {"Delegate=",
+       "Delegate",
+       "Delegate",
+       100,
+       1,
+       false,
        "Service does not maintain its own delegated control group subtree",
-       "Service maintains its own delegated control group subtree", {}, delegate_rule},
+       "Service maintains its own delegated control group subtree",
+       {},
+       delegate_rule},
       boolean("RestrictRealtime=", "RestrictRealtime", 500, &S::restrict_realtime,
               "Service realtime scheduling access is restricted",
               "Service may acquire realtime scheduling"),
@@ -404,18 +470,21 @@ std::vector<Check> build_v252() {
                   "Service cannot create process namespaces",
                   "Service may create process namespaces"),
       restrict_ns("RestrictNamespaces=~cgroup", "RestrictNamespaces_cgroup", 500, kNsCgroup,
-                  "Service cannot create cgroup namespaces", "Service may create cgroup namespaces"),
+                  "Service cannot create cgroup namespaces",
+                  "Service may create cgroup namespaces"),
       restrict_ns("RestrictNamespaces=~net", "RestrictNamespaces_net", 500, kNsNet,
                   "Service cannot create network namespaces",
                   "Service may create network namespaces"),
       restrict_ns("RestrictNamespaces=~uts", "RestrictNamespaces_uts", 100, kNsUts,
                   "Service cannot create hostname namespaces",
                   "Service may create hostname namespaces"),
-      restrict_af("RestrictAddressFamilies=~AF_(INET|INET6)", "RestrictAddressFamilies_AF_INET_INET6",
-                  1500, kAfInet, "Service cannot allocate Internet sockets",
+      restrict_af("RestrictAddressFamilies=~AF_(INET|INET6)",
+                  "RestrictAddressFamilies_AF_INET_INET6", 1500, kAfInet,
+                  "Service cannot allocate Internet sockets",
                   "Service may allocate Internet sockets"),
-      restrict_af("RestrictAddressFamilies=~AF_UNIX", "RestrictAddressFamilies_AF_UNIX", 25, kAfUnix,
-                  "Service cannot allocate local sockets", "Service may allocate local sockets"),
+      restrict_af("RestrictAddressFamilies=~AF_UNIX", "RestrictAddressFamilies_AF_UNIX", 25,
+                  kAfUnix, "Service cannot allocate local sockets",
+                  "Service may allocate local sockets"),
       restrict_af("RestrictAddressFamilies=~AF_NETLINK", "RestrictAddressFamilies_AF_NETLINK", 200,
                   kAfNetlink, "Service cannot allocate netlink sockets",
                   "Service may allocate netlink sockets"),
@@ -425,8 +494,16 @@ std::vector<Check> build_v252() {
       restrict_af("RestrictAddressFamilies=~\xe2\x80\xa6", "RestrictAddressFamilies_OTHER", 1250,
                   kAfOther, "Service cannot allocate exotic sockets",
                   "Service may allocate exotic sockets"),
-      {"SystemCallArchitectures=", "SystemCallArchitectures", "SystemCallArchitectures", 1000, 10,
-       false, {}, {}, {}, architectures_rule},
+      {"SystemCallArchitectures=",
+       "SystemCallArchitectures",
+       "SystemCallArchitectures",
+       1000,
+       10,
+       false,
+       {},
+       {},
+       {},
+       architectures_rule},
       syscall_group("SystemCallFilter=~@swap", "SystemCallFilter_swap", 1000, "@swap"),
       syscall_group("SystemCallFilter=~@obsolete", "SystemCallFilter_obsolete", 250, "@obsolete"),
       syscall_group("SystemCallFilter=~@clock", "SystemCallFilter_clock", 1000, "@clock"),
@@ -441,13 +518,36 @@ std::vector<Check> build_v252() {
                     "@privileged"),
       syscall_group("SystemCallFilter=~@resources", "SystemCallFilter_resources", 700,
                     "@resources"),
-      {"IPAddressDeny=", "IPAddressDeny", "IPAddressDeny", 1000, 10, false, {}, {}, {},
+      {"IPAddressDeny=",
+       "IPAddressDeny",
+       "IPAddressDeny",
+       1000,
+       10,
+       false,
+       {},
+       {},
+       {},
        ip_address_rule},
-      {"DeviceAllow=", "DeviceAllow", "DeviceAllow", 1000, 10, false, {}, {}, {},
+      {"DeviceAllow=",
+       "DeviceAllow",
+       "DeviceAllow",
+       1000,
+       10,
+       false,
+       {},
+       {},
+       {},
        device_allow_rule},
-      {"AmbientCapabilities=", "AmbientCapabilities", "AmbientCapabilities", 500, 1, false,
+      {"AmbientCapabilities=",
+       "AmbientCapabilities",
+       "AmbientCapabilities",
+       500,
+       1,
+       false,
        "Service process does not receive ambient capabilities",
-       "Service process receives ambient capabilities", {}, ambient_rule},
+       "Service process receives ambient capabilities",
+       {},
+       ambient_rule},
   };
 }
 

@@ -9,8 +9,8 @@
 #include "capability.h"
 #include "embedded_data.h"
 #include "exec_command.h"
-#include "listen_address.h"
 #include "ip_address.h"
+#include "listen_address.h"
 #include "namespaces.h"
 #include "user_name.h"
 
@@ -78,10 +78,10 @@ std::vector<std::string> split_words(const std::string& value) {
 // ("1h 30min", "1.5s", "500ms").
 bool is_valid_timespan(std::string_view v) {
   static const std::set<std::string, std::less<>> kUnits = {
-      "",      "usec", "us",     "\xc2\xb5s", "msec",  "ms",   "seconds", "second", "sec",
-      "s",     "minutes", "minute", "min",  "months", "month", "M",  "years",   "year",
-      "y",     "weeks", "week",  "w",    "days",   "day",   "d",  "hours",   "hour",
-      "hr",    "h",     "m"};
+      "",      "usec",  "us",      "\xc2\xb5s", "msec", "ms",     "seconds", "second",
+      "sec",   "s",     "minutes", "minute",    "min",  "months", "month",   "M",
+      "years", "year",  "y",       "weeks",     "week", "w",      "days",    "day",
+      "d",     "hours", "hour",    "hr",        "h",    "m"};
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
   size_t i = 0;
   while (i < v.size() && is_space(v[i])) ++i;
@@ -145,7 +145,8 @@ bool has_dotdot(std::string_view p) {
 
 std::optional<std::string> expand(AssignmentContext& ctx, const std::string& value) {
   auto r = expand_specifiers(value, ctx.specifiers);
-  if (!r) ctx.warnings.push_back("Failed to resolve unit specifiers in " + value + ": Invalid slot");
+  if (!r)
+    ctx.warnings.push_back("Failed to resolve unit specifiers in " + value + ": Invalid slot");
   return r;
 }
 
@@ -265,12 +266,14 @@ void set_user(AssignmentContext& ctx, const std::string& key, const std::string&
       break;
   }
   if (key == "User") {
-    if (*name == "nobody") ctx.warnings.push_back("Special user nobody configured, this is not safe!");
+    if (*name == "nobody")
+      ctx.warnings.push_back("Special user nobody configured, this is not safe!");
     ctx.config.exec.user = *name;
   }
 }
 
-void set_supplementary_groups(AssignmentContext& ctx, const std::string&, const std::string& value) {
+void set_supplementary_groups(AssignmentContext& ctx, const std::string&,
+                              const std::string& value) {
   if (value.empty()) {
     ctx.config.exec.supplementary_groups.clear();
     return;
@@ -334,7 +337,8 @@ void set_root_path(AssignmentContext& ctx, const std::string& key, const std::st
   ctx.config.exec.*field = simplified;
 }
 
-void set_working_directory(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+void set_working_directory(AssignmentContext& ctx, const std::string& key,
+                           const std::string& value) {
   if (value.empty()) return;
   std::string v = value[0] == '-' ? value.substr(1) : value;
   if (v == "~") return;
@@ -390,12 +394,22 @@ void set_delegate(AssignmentContext& ctx, const std::string&, const std::string&
     ctx.config.exec.delegate = *b;
     return;
   }
-  static const std::set<std::string> kControllers = {"cpu",    "cpuacct", "cpuset", "io",
-                                                     "blkio",  "memory",  "devices", "pids",
-                                                     "bpf-firewall", "bpf-devices", "bpf-foreign",
-                                                     "bpf-socket-bind", "bpf-restrict-network-interfaces"};
+  static const std::set<std::string> kControllers = {"cpu",
+                                                     "cpuacct",
+                                                     "cpuset",
+                                                     "io",
+                                                     "blkio",
+                                                     "memory",
+                                                     "devices",
+                                                     "pids",
+                                                     "bpf-firewall",
+                                                     "bpf-devices",
+                                                     "bpf-foreign",
+                                                     "bpf-socket-bind",
+                                                     "bpf-restrict-network-interfaces"};
   for (const auto& w : split_words(value))
-    if (!kControllers.count(w)) ctx.warnings.push_back("Invalid controller name '" + w + "', ignoring");
+    if (!kControllers.count(w))
+      ctx.warnings.push_back("Invalid controller name '" + w + "', ignoring");
   ctx.config.exec.delegate = true;
 }
 
@@ -463,8 +477,8 @@ void add_device_allow(AssignmentContext& ctx, const std::string& key, const std:
                            "', ignoring: Invalid slot");
     return;
   }
-  bool device_node = expanded->rfind("/dev", 0) == 0 &&
-                     (expanded->size() == 4 || (*expanded)[4] == '/');
+  bool device_node =
+      expanded->rfind("/dev", 0) == 0 && (expanded->size() == 4 || (*expanded)[4] == '/');
   bool device_class = expanded->rfind("char-", 0) == 0 || expanded->rfind("block-", 0) == 0;
   if (!device_node && !device_class) {
     ctx.warnings.push_back("Invalid device node path '" + *expanded + "', ignoring.");
@@ -504,8 +518,9 @@ void set_mount_images(AssignmentContext& ctx, const std::string& key, const std:
     }
     size_t colon = entry.find(':');
     std::string source = entry.substr(0, colon);
-    std::string destination =
-        colon == std::string::npos ? std::string() : entry.substr(colon + 1, entry.find(':', colon + 1) - colon - 1);
+    std::string destination = colon == std::string::npos
+                                  ? std::string()
+                                  : entry.substr(colon + 1, entry.find(':', colon + 1) - colon - 1);
     std::string unprefixed = !source.empty() && source[0] == '-' ? source.substr(1) : source;
     auto src = expand_specifiers(unprefixed, ctx.specifiers);
     if (!src) {
@@ -547,14 +562,16 @@ void add_listen(AssignmentContext& ctx, const std::string& key, const std::strin
                            "', ignoring: Invalid slot");
     return;
   }
-  bool address = key == "ListenStream" || key == "ListenDatagram" || key == "ListenSequentialPacket";
+  bool address =
+      key == "ListenStream" || key == "ListenDatagram" || key == "ListenSequentialPacket";
   std::string error = "Invalid argument";
-  bool ok = address ? is_valid_socket_address(*expanded, error)
+  bool ok = address                  ? is_valid_socket_address(*expanded, error)
             : key == "ListenNetlink" ? is_valid_netlink_address(*expanded)
                                      : is_absolute_path(*expanded);
   if (!ok) {
     if (address || key == "ListenNetlink")
-      ctx.warnings.push_back("Failed to parse address value in '" + *expanded + "', ignoring: " + error);
+      ctx.warnings.push_back("Failed to parse address value in '" + *expanded +
+                             "', ignoring: " + error);
     else
       ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *expanded);
     return;
@@ -646,7 +663,7 @@ void set_credential(AssignmentContext& ctx, const std::string& key, const std::s
 // Exec*= lines: ExecStart= and ExecStop= matter for verification; all of
 // them can make the unit fail to load.
 void set_exec(AssignmentContext& ctx, const std::string& key, const std::string& value) {
-  unsigned* count = key == "ExecStart" ? &ctx.config.exec_start_count
+  unsigned* count = key == "ExecStart"  ? &ctx.config.exec_start_count
                     : key == "ExecStop" ? &ctx.config.exec_stop_count
                                         : nullptr;
   if (value.empty()) {
@@ -711,15 +728,24 @@ void set_bus_name(AssignmentContext& ctx, const std::string&, const std::string&
 }
 
 void set_watchdog(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  ctx.config.has_watchdog = !value.empty() && value.find_first_not_of("0 .") != std::string::npos &&
-                            value != "infinity";
+  if (!is_valid_timespan(value)) {
+    ctx.warnings.push_back("Failed to parse sec value, ignoring: " + value);
+    return;
+  }
+  ctx.config.has_watchdog = value.find_first_not_of("0 .") != std::string::npos;
 }
 
 void set_fd_store(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  ctx.config.has_fd_store = !value.empty() && value != "0";
+  auto n = parse_unsigned(value);
+  if (!n || *n > 0xffffffffu) {
+    ctx.warnings.push_back("Failed to parse unsigned value, ignoring: " + value);
+    return;
+  }
+  ctx.config.has_fd_store = *n > 0;
 }
 
-void set_default_dependencies(AssignmentContext& ctx, const std::string&, const std::string& value) {
+void set_default_dependencies(AssignmentContext& ctx, const std::string&,
+                              const std::string& value) {
   auto b = parse_boolean(value);
   if (!b) {
     ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
@@ -745,7 +771,8 @@ void warn_kill_mode(AssignmentContext& ctx, const std::string&, const std::strin
     ctx.warnings.push_back(
         "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle "
         "management for the service. Please update the service to use a safer KillMode=, such as "
-        "'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be "
+        "'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually "
+        "be "
         "removed.");
   else if (!one_of(value, {"control-group", "process", "mixed"}))
     warn_enum(ctx, "kill mode specification", value);
@@ -899,11 +926,14 @@ void check_generic(AssignmentContext& ctx, std::string_view section, const std::
                    const std::string& value) {
   const std::string& type = key_index().find(section)->second.find(key)->second;
   if (type == "BOOLEAN") {
-    if (!parse_boolean(value)) ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    if (!parse_boolean(value))
+      ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
   } else if (type == "SECONDS") {
-    if (!is_valid_timespan(value)) ctx.warnings.push_back("Failed to parse sec value, ignoring: " + value);
+    if (!is_valid_timespan(value))
+      ctx.warnings.push_back("Failed to parse sec value, ignoring: " + value);
   } else if (type == "UNSIGNED") {
-    if (!parse_unsigned(value)) ctx.warnings.push_back("Failed to parse unsigned value, ignoring: " + value);
+    if (!parse_unsigned(value))
+      ctx.warnings.push_back("Failed to parse unsigned value, ignoring: " + value);
   }
 }
 

@@ -98,11 +98,13 @@ ExecLine parse_exec_line(const std::string& value, const SpecifierContext& speci
     if (path.empty()) return fail("Empty path in command line" + suffix + ": '" + original + "'");
     auto expanded = expand_specifiers(path, specifiers);
     if (!expanded)
-      return fail("Failed to resolve unit specifiers in '" + path + "'" + suffix + ": Invalid slot");
+      return fail("Failed to resolve unit specifiers in '" + path + "'" + suffix +
+                  ": Invalid slot");
     if (!is_safe_string(*expanded))
       return fail("Executable name contains special characters" + suffix + ": " + *expanded);
     if ((*expanded)[0] != '/' && !is_valid_filename(*expanded))
-      return fail("Neither a valid executable name nor an absolute path" + suffix + ": " + *expanded);
+      return fail("Neither a valid executable name nor an absolute path" + suffix + ": " +
+                  *expanded);
     if (expanded->back() == '/')
       return fail("Executable path specifies a directory" + suffix + ": " + *expanded);
     ++out.commands;

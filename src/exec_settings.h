@@ -35,7 +35,7 @@ struct IpPrefix {
 };
 
 struct ExecSettings {
-  std::string unit_id;  // the name the unit is reported under
+  std::string unit_id;    // the name the unit is reported under
   std::string unit_type;  // "service", "socket", ...
   bool default_dependencies = true;
 

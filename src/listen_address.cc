@@ -97,9 +97,10 @@ bool is_valid_socket_address(const std::string& value, std::string& error) {
 
 bool is_valid_netlink_address(const std::string& value) {
   static const std::set<std::string> kFamilies = {
-      "route",  "firewall", "inet-diag", "nflog",   "xfrm",   "selinux", "iscsi", "audit",
-      "fib-lookup", "connector", "netfilter", "ip6-fw", "dnrtmsg", "kobject-uevent", "generic",
-      "scsitransport", "ecryptfs", "rdma", "crypto", "smc", "usersock", "sock-diag", "unused"};
+      "route",     "firewall",      "inet-diag", "nflog",     "xfrm",   "selinux", "iscsi",
+      "audit",     "fib-lookup",    "connector", "netfilter", "ip6-fw", "dnrtmsg", "kobject-uevent",
+      "generic",   "scsitransport", "ecryptfs",  "rdma",      "crypto", "smc",     "usersock",
+      "sock-diag", "unused"};
   size_t space = value.find_first_of(" \t");
   std::string family = value.substr(0, space);
   if (!kFamilies.count(family)) return false;

@@ -7,7 +7,8 @@ namespace hardnut {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string host_path(const RootFs& fs, const std::string& path) {
@@ -32,7 +33,8 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
     if (dash == std::string::npos || end == 0) break;
     prefix = prefix.substr(0, dash + 1);
     if (name.is_instance() || name.is_template) {
-      if (name.is_instance()) dirs.push_back(prefix + "@" + name.instance + "." + name.type + suffix);
+      if (name.is_instance())
+        dirs.push_back(prefix + "@" + name.instance + "." + name.type + suffix);
       dirs.push_back(prefix + "@." + name.type + suffix);
     }
     dirs.push_back(prefix + "." + name.type + suffix);
@@ -136,13 +138,15 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
     std::string suffix = "." + std::string(kind);
     for (auto& c : suffix) c = static_cast<char>(tolower(c));
     for (const auto& f : find_dropins(out.names, suffix, false))
-      if (!f.fs->read_link(f.path)) out.misplaced_dependency_files.emplace_back(kind, f.display_path);
+      if (!f.fs->read_link(f.path))
+        out.misplaced_dependency_files.emplace_back(kind, f.display_path);
   }
   return LookupStatus::kFound;
 }
 
 std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>& names,
-                                                    const std::string& suffix, bool conf_only) const {
+                                                    const std::string& suffix,
+                                                    bool conf_only) const {
   // The first file of a given name along the search path hides the others.
   std::map<std::string, std::optional<UnitSource>> by_name;
   std::vector<std::string> dir_names;
@@ -151,7 +155,8 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>&
     auto parsed = parse_unit_name(n);
     if (!parsed) continue;
     for (auto& d : dropin_dir_names(*parsed, suffix))
-      if (std::find(dir_names.begin(), dir_names.end(), d) == dir_names.end()) dir_names.push_back(d);
+      if (std::find(dir_names.begin(), dir_names.end(), d) == dir_names.end())
+        dir_names.push_back(d);
   }
   for (const auto& dir_name : dir_names) {
     for (const auto& sd : dirs_) {

@@ -1,8 +1,7 @@
 // hardnut: measures and improves the security exposure of systemd services.
-#include <CLI/CLI.hpp>
-
 #include <strings.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <clocale>
 #include <cstdio>
@@ -47,7 +46,8 @@ int main(int argc, char** argv) {
   security->add_option("--root", options.root, "Look up units below this directory");
   security->add_flag("--user", user, "Use the user manager's unit search path");
   security->add_flag("--system", system, "Use the system manager's unit search path (default)");
-  security->add_option("--threshold", threshold, "Fail if a unit's exposure (0..100) is above this");
+  security->add_option("--threshold", threshold,
+                       "Fail if a unit's exposure (0..100) is above this");
   security->add_option("--security-policy", options.policy_path,
                        "JSON file overriding check weights, ranges and descriptions");
   security->add_option("--json", json, "pretty, short or off");

@@ -1,9 +1,8 @@
 #include "policy.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace hardnut {
 
@@ -64,7 +63,8 @@ bool parse_policy(const std::string& text, Policy& policy, std::string& error) {
     CheckOverride o;
     if (entry.contains("weight")) o.weight = as_unsigned(entry["weight"]);
     if (entry.contains("range")) o.range = as_unsigned(entry["range"]);
-    if (entry.contains("description_good")) o.description_good = as_string(entry["description_good"]);
+    if (entry.contains("description_good"))
+      o.description_good = as_string(entry["description_good"]);
     if (entry.contains("description_bad")) o.description_bad = as_string(entry["description_bad"]);
     if (entry.contains("description_na")) o.description_na = as_string(entry["description_na"]);
     policy[field] = o;

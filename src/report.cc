@@ -17,13 +17,27 @@ std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -120,7 +134,8 @@ std::string render_details_json(const Assessment& a, JsonMode mode, bool debug) 
   std::vector<std::vector<JsonMember>> objects;
   for (const auto& r : a.rows) {
     std::vector<JsonMember> o;
-    o.emplace_back("set", r.badness == kNotApplicable ? "null" : (r.badness == 0 ? "true" : "false"));
+    o.emplace_back("set",
+                   r.badness == kNotApplicable ? "null" : (r.badness == 0 ? "true" : "false"));
     o.emplace_back("name", json_string(std::string(r.check->name)));
     o.emplace_back("json_field", json_string(std::string(r.check->json_field)));
     o.emplace_back("description", optional_string(r.description));

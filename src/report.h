@@ -11,8 +11,8 @@ namespace hardnut {
 
 // How the terminal and locale shape the output.
 struct OutputStyle {
-  bool utf8 = true;    // ✓ ✗ → (else + - ->)
-  bool emoji = true;   // smileys (else ASCII faces)
+  bool utf8 = true;   // ✓ ✗ → (else + - ->)
+  bool emoji = true;  // smileys (else ASCII faces)
   bool colors = false;
   bool debug = false;  // SYSTEMD_ANALYZE_DEBUG: WEIGHT, BADNESS, RANGE columns
 };

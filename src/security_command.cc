@@ -127,8 +127,9 @@ OutputStyle output_style(const Environment& env) {
 int run_security(const SecurityOptions& o, const Environment& env, std::string& out,
                  std::string& err) {
   if (!o.offline.value_or(false)) {
-    err += "hardnut: live mode (reading the running manager over D-Bus) is not implemented yet; "
-           "use --offline=yes\n";
+    err +=
+        "hardnut: live mode (reading the running manager over D-Bus) is not implemented yet; "
+        "use --offline=yes\n";
     return 1;
   }
   if (o.units.empty()) {

@@ -15,8 +15,9 @@ namespace fs = std::filesystem;
 class SecurityCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hardnut-test-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("hardnut-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
     env_.cwd = dir_.string();
     env_.vars = {{"LANG", "C.UTF-8"}, {"TERM", "xterm"}, {"SYSTEMD_UNIT_PATH", ""}};
@@ -42,7 +43,8 @@ class SecurityCommandTest : public ::testing::Test {
     std::string out, err;
     EXPECT_EQ(run({unit}, out, err), 0) << err;
     std::smatch m;
-    EXPECT_TRUE(std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: ([0-9.]+) ")))
+    EXPECT_TRUE(
+        std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: ([0-9.]+) ")))
         << out;
     return m.size() > 1 ? m[1].str() : "";
   }

@@ -43,13 +43,27 @@ std::optional<std::string> expand_specifiers(const std::string& text, const Spec
     }
     if (++i >= text.size()) return std::nullopt;
     switch (text[i]) {
-      case '%': out += '%'; break;
-      case 'n': out += n.full(); break;
-      case 'N': out += without_suffix(n); break;
-      case 'p': out += n.prefix; break;
-      case 'P': out += unescape_unit_name_part(n.prefix); break;
-      case 'i': out += n.instance; break;
-      case 'I': out += unescape_unit_name_part(n.instance); break;
+      case '%':
+        out += '%';
+        break;
+      case 'n':
+        out += n.full();
+        break;
+      case 'N':
+        out += without_suffix(n);
+        break;
+      case 'p':
+        out += n.prefix;
+        break;
+      case 'P':
+        out += unescape_unit_name_part(n.prefix);
+        break;
+      case 'i':
+        out += n.instance;
+        break;
+      case 'I':
+        out += unescape_unit_name_part(n.instance);
+        break;
       case 'j': {
         auto dash = n.prefix.rfind('-');
         out += dash == std::string::npos ? n.prefix : n.prefix.substr(dash + 1);
@@ -57,28 +71,67 @@ std::optional<std::string> expand_specifiers(const std::string& text, const Spec
       }
       case 'J': {
         auto dash = n.prefix.rfind('-');
-        out += unescape_unit_name_part(dash == std::string::npos ? n.prefix : n.prefix.substr(dash + 1));
+        out += unescape_unit_name_part(dash == std::string::npos ? n.prefix
+                                                                 : n.prefix.substr(dash + 1));
         break;
       }
-      case 'f': out += unit_name_path_unescape(n.is_instance() ? n.instance : n.prefix); break;
-      case 'y': out += ctx.fragment_path; break;
-      case 'Y': out += dirname_of(ctx.fragment_path); break;
-      case 'u': out += "root"; break;
-      case 'U': out += "0"; break;
-      case 'g': out += "root"; break;
-      case 'G': out += "0"; break;
-      case 'h': out += "/root"; break;
-      case 's': out += "/bin/sh"; break;
-      case 't': out += "/run"; break;
-      case 'S': out += "/var/lib"; break;
-      case 'C': out += "/var/cache"; break;
-      case 'L': out += "/var/log"; break;
-      case 'E': out += "/etc"; break;
-      case 'T': out += "/tmp"; break;
-      case 'V': out += "/var/tmp"; break;
-      case 'H': out += host_name(false); break;
-      case 'l': out += host_name(true); break;
-      case 'm': out += first_line("/etc/machine-id"); break;
+      case 'f':
+        out += unit_name_path_unescape(n.is_instance() ? n.instance : n.prefix);
+        break;
+      case 'y':
+        out += ctx.fragment_path;
+        break;
+      case 'Y':
+        out += dirname_of(ctx.fragment_path);
+        break;
+      case 'u':
+        out += "root";
+        break;
+      case 'U':
+        out += "0";
+        break;
+      case 'g':
+        out += "root";
+        break;
+      case 'G':
+        out += "0";
+        break;
+      case 'h':
+        out += "/root";
+        break;
+      case 's':
+        out += "/bin/sh";
+        break;
+      case 't':
+        out += "/run";
+        break;
+      case 'S':
+        out += "/var/lib";
+        break;
+      case 'C':
+        out += "/var/cache";
+        break;
+      case 'L':
+        out += "/var/log";
+        break;
+      case 'E':
+        out += "/etc";
+        break;
+      case 'T':
+        out += "/tmp";
+        break;
+      case 'V':
+        out += "/var/tmp";
+        break;
+      case 'H':
+        out += host_name(false);
+        break;
+      case 'l':
+        out += host_name(true);
+        break;
+      case 'm':
+        out += first_line("/etc/machine-id");
+        break;
       case 'b': {
         std::string id = first_line("/proc/sys/kernel/random/boot_id");
         for (char c : id)
@@ -91,10 +144,17 @@ std::optional<std::string> expand_specifiers(const std::string& text, const Spec
         out += u.release;
         break;
       }
-      case 'a': out += "x86-64"; break;
-      case 'o': out += "debian"; break;
-      case 'd': out += ""; break;
-      default: return std::nullopt;
+      case 'a':
+        out += "x86-64";
+        break;
+      case 'o':
+        out += "debian";
+        break;
+      case 'd':
+        out += "";
+        break;
+      default:
+        return std::nullopt;
     }
   }
   return out;

@@ -75,7 +75,8 @@ std::string verify_service(const UnitConfig& c) {
 
 std::string verify_socket(const UnitConfig& c) {
   if (c.listen_count == 0)
-    return "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.";
+    return "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). "
+           "Refusing.";
   return {};
 }
 
@@ -84,8 +85,9 @@ std::string verify_socket(const UnitConfig& c) {
 std::string triggered_service(const UnitConfig& c, const UnitName& socket) {
   if (!c.socket_service.empty()) return c.socket_service;
   if (c.socket_accept) return {};
-  return socket.is_instance() ? with_instance(UnitName{socket.prefix, "", "service"}, socket.instance)
-                              : socket.prefix + ".service";
+  return socket.is_instance()
+             ? with_instance(UnitName{socket.prefix, "", "service"}, socket.instance)
+             : socket.prefix + ".service";
 }
 
 }  // namespace
@@ -110,7 +112,8 @@ const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::str
   if (it != by_name_.end()) return it->second->unit;
   std::shared_ptr<Loaded> loaded = load_files(name, fresh);
   by_name_[name] = loaded;
-  if (!loaded->unit.settings.unit_id.empty()) by_name_.emplace(loaded->unit.settings.unit_id, loaded);
+  if (!loaded->unit.settings.unit_id.empty())
+    by_name_.emplace(loaded->unit.settings.unit_id, loaded);
   if (!loaded->triggered_service.empty()) load(loaded->triggered_service, fresh);
   return loaded->unit;
 }
@@ -143,7 +146,8 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   if (err != 0) {
     out.status_message = "Unit " + id +
                          " failed to load properly, please adjust/correct and reload service "
-                         "manager: " + std::strerror(err);
+                         "manager: " +
+                         std::strerror(err);
     return loaded;
   }
   if (fragment.empty()) {
@@ -164,7 +168,8 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error);
   if (ok)
     for (const auto& [kind, path] : files.misplaced_dependency_files)
-      warnings.push_back(id + ": " + kind + " dependency dropin " + path + " is not a symlink, ignoring.");
+      warnings.push_back(id + ": " + kind + " dependency dropin " + path +
+                         " is not a symlink, ignoring.");
   for (size_t i = 0; ok && i < files.dropins.size(); ++i) {
     const auto& d = files.dropins[i];
     std::string content;
@@ -184,7 +189,8 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
     } else {
       out.status_message = "Unit " + id +
                            " failed to load properly, please adjust/correct and reload service "
-                           "manager: " + load_error;
+                           "manager: " +
+                           load_error;
     }
     return loaded;
   }
@@ -199,7 +205,7 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
                          "manager: File exists";
     return loaded;
   }
-  std::string refusal = type == "service" ? verify_service(config)
+  std::string refusal = type == "service"  ? verify_service(config)
                         : type == "socket" ? verify_socket(config)
                                            : std::string();
   if (!refusal.empty()) {

@@ -6,13 +6,13 @@ namespace hardnut {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kUnitTypes = {
-    "service", "mount", "swap",  "socket", "target", "device",
-    "automount", "timer", "path", "slice",  "scope"};
+constexpr std::array<std::string_view, 11> kUnitTypes = {"service", "mount",  "swap",      "socket",
+                                                         "target",  "device", "automount", "timer",
+                                                         "path",    "slice",  "scope"};
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == ':' || c == '-' || c == '_' || c == '.' || c == '\\';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+         c == '-' || c == '_' || c == '.' || c == '\\';
 }
 
 bool valid_chars(std::string_view s) {

@@ -12,9 +12,9 @@ namespace hardnut {
 constexpr size_t kUnitNameMax = 256;
 
 struct UnitName {
-  std::string prefix;    // "foo" in "foo@bar.service"
-  std::string instance;  // "bar"; empty for templates and plain units
-  std::string type;      // "service"
+  std::string prefix;        // "foo" in "foo@bar.service"
+  std::string instance;      // "bar"; empty for templates and plain units
+  std::string type;          // "service"
   bool is_template = false;  // "foo@.service"
 
   bool is_instance() const { return !instance.empty(); }

@@ -22,14 +22,17 @@ std::vector<std::string> split_colon(const std::string& s) {
 
 }  // namespace
 
-std::vector<std::string> standard_unit_path(Scope scope, const std::map<std::string, std::string>& env,
+std::vector<std::string> standard_unit_path(Scope scope,
+                                            const std::map<std::string, std::string>& env,
                                             std::string& error) {
   std::vector<std::string> dirs;
   if (scope == Scope::kSystem) {
-    dirs = {"/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient",
-            "/run/systemd/generator.early", "/etc/systemd/system", "/etc/systemd/system.attached",
-            "/run/systemd/system", "/run/systemd/system.attached", "/run/systemd/generator",
-            "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system",
+    dirs = {"/etc/systemd/system.control", "/run/systemd/system.control",
+            "/run/systemd/transient",      "/run/systemd/generator.early",
+            "/etc/systemd/system",         "/etc/systemd/system.attached",
+            "/run/systemd/system",         "/run/systemd/system.attached",
+            "/run/systemd/generator",      "/usr/local/lib/systemd/system",
+            "/lib/systemd/system",         "/usr/lib/systemd/system",
             "/run/systemd/generator.late"};
     return dirs;
   }

@@ -22,7 +22,8 @@ struct SearchDir {
 // root's own view). `env` provides HOME, XDG_* and SYSTEMD_UNIT_PATH.
 // Returns an empty list and sets `error` when the scope cannot be set up
 // (user scope without XDG_RUNTIME_DIR, as systemd).
-std::vector<std::string> standard_unit_path(Scope scope, const std::map<std::string, std::string>& env,
+std::vector<std::string> standard_unit_path(Scope scope,
+                                            const std::map<std::string, std::string>& env,
                                             std::string& error);
 
 }  // namespace hardnut

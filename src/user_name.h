@@ -13,9 +13,9 @@ bool is_strict_user_name(std::string_view name);
 bool is_valid_numeric_id(std::string_view name);
 
 enum class UserNameCheck {
-  kValid,              // strict name or numeric ID
-  kValidWithWarning,   // relaxed rules only: systemd accepts it but warns
-  kInvalid,            // fatal for the unit
+  kValid,             // strict name or numeric ID
+  kValidWithWarning,  // relaxed rules only: systemd accepts it but warns
+  kInvalid,           // fatal for the unit
 };
 UserNameCheck check_user_name(std::string_view name);
 
