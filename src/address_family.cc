@@ -2,7 +2,7 @@
 
 #include <strings.h>
 
-#include "capability.h"
+#include "values.h"
 
 namespace hardnut {
 

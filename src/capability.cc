@@ -5,30 +5,11 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "values.h"
+
 namespace hardnut {
 
 namespace {
-
-bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Strips leading whitespace and a "0b"/"0o" prefix; returns the strtol base.
-int take_base(std::string* s) {
-  size_t i = 0;
-  while (i < s->size() && is_separator((*s)[i])) ++i;
-  s->erase(0, i);
-  if (s->size() >= 2 && (*s)[0] == '0') {
-    char p = (*s)[1];
-    if (p == 'b' || p == 'B') {
-      s->erase(0, 2);
-      return 2;
-    }
-    if (p == 'o' || p == 'O') {
-      s->erase(0, 2);
-      return 8;
-    }
-  }
-  return 0;
-}
 
 // Index = capability number.
 // clang-format off
@@ -51,62 +32,6 @@ constexpr const char* kCapabilityNames[kCapLastKnown + 1] = {
 // clang-format on
 
 }  // namespace
-
-WordResult extract_word(std::string_view* rest, std::string* word, Quotes quotes) {
-  std::string_view s = *rest;
-  word->clear();
-  size_t i = 0;
-  while (i < s.size() && is_separator(s[i])) ++i;
-  if (i == s.size()) {
-    *rest = s.substr(i);
-    return WordResult::kEnd;
-  }
-  char quote = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\') {
-      if (i + 1 == s.size()) return WordResult::kSyntaxError;
-      word->push_back(s[++i]);
-    } else if (quote) {
-      if (c == quote)
-        quote = 0;
-      else
-        word->push_back(c);
-    } else if (quotes == Quotes::kUnquote && (c == '\'' || c == '"')) {
-      quote = c;
-    } else if (is_separator(c)) {
-      break;
-    } else {
-      word->push_back(c);
-    }
-  }
-  if (quote) return WordResult::kSyntaxError;
-  *rest = s.substr(i);
-  return WordResult::kWord;
-}
-
-std::optional<int64_t> parse_signed(std::string_view text) {
-  std::string s(text);
-  int base = take_base(&s);
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  long long v = strtoll(s.c_str(), &end, base);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return std::nullopt;
-  return v;
-}
-
-std::optional<uint64_t> parse_unsigned(std::string_view text) {
-  std::string s(text);
-  int base = take_base(&s);
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = strtoull(s.c_str(), &end, base);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return std::nullopt;
-  if (v != 0 && s[0] == '-') return std::nullopt;
-  return v;
-}
 
 std::optional<int> capability_from_name(std::string_view name) {
   for (int i = 0; i <= kCapLastKnown; ++i) {

@@ -1,6 +1,5 @@
 // Linux capability names and the CapabilityBoundingSet=/AmbientCapabilities=
-// value syntax of systemd 252. Also home of the word splitter and number
-// syntax that all composite-directive parsers share.
+// value syntax of systemd 252.
 #pragma once
 
 #include <cstdint>
@@ -10,28 +9,6 @@
 #include <vector>
 
 namespace hardnut {
-
-// ---- Shared by the composite-directive parsers --------------------------
-
-// How extract_word() treats quotes. Backslash always escapes the next
-// character (no C escapes: "\t" is a plain "t").
-enum class Quotes {
-  kLiteral,  // quotes are ordinary characters (RestrictNamespaces=, IPAddress*=, SystemCallFilter=)
-  kUnquote,  // '…' and "…" group words and are removed (capabilities, address families, archs)
-};
-
-enum class WordResult { kWord, kEnd, kSyntaxError };
-
-// Takes the next whitespace-separated word off the front of *rest (systemd's
-// extract_first_word). kSyntaxError: an unterminated quote or a trailing
-// lone backslash; *rest is then unspecified.
-WordResult extract_word(std::string_view* rest, std::string* word, Quotes quotes);
-
-// systemd's number syntax for signed/unsigned integers: leading whitespace,
-// "0b"/"0o" prefixes, otherwise strtol base 0 (so "0x10", "010" = 8, "+5").
-// The unsigned form rejects negative numbers except "-0".
-std::optional<int64_t> parse_signed(std::string_view s);
-std::optional<uint64_t> parse_unsigned(std::string_view s);
 
 // ---- Capabilities ----------------------------------------------------------
 

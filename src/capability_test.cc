@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "values.h"
+
 namespace hardnut {
 namespace {
 

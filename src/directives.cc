@@ -7,12 +7,14 @@
 #include <sstream>
 
 #include "capability.h"
+#include "directive_syntax.h"
 #include "embedded_data.h"
 #include "exec_command.h"
 #include "ip_address.h"
 #include "listen_address.h"
 #include "namespaces.h"
 #include "user_name.h"
+#include "values.h"
 
 namespace hardnut {
 
@@ -49,19 +51,6 @@ const KeyIndex& key_index() {
 
 // ---- Value helpers ------------------------------------------------------
 
-std::optional<bool> parse_boolean(std::string_view v) {
-  static const char* const kTrue[] = {"1", "yes", "y", "true", "t", "on"};
-  static const char* const kFalse[] = {"0", "no", "n", "false", "f", "off"};
-  auto eq = [&](const char* w) {
-    return v.size() == strlen(w) && strncasecmp(v.data(), w, v.size()) == 0;
-  };
-  for (auto w : kTrue)
-    if (eq(w)) return true;
-  for (auto w : kFalse)
-    if (eq(w)) return false;
-  return std::nullopt;
-}
-
 bool one_of(std::string_view v, std::initializer_list<std::string_view> choices) {
   return std::find(choices.begin(), choices.end(), v) != choices.end();
 }
@@ -72,75 +61,6 @@ std::vector<std::string> split_words(const std::string& value) {
   std::string w;
   while (in >> w) words.push_back(w);
   return words;
-}
-
-// systemd's time span syntax: "infinity", or numbers with optional units
-// ("1h 30min", "1.5s", "500ms").
-bool is_valid_timespan(std::string_view v) {
-  static const std::set<std::string, std::less<>> kUnits = {
-      "",      "usec",  "us",      "\xc2\xb5s", "msec", "ms",     "seconds", "second",
-      "sec",   "s",     "minutes", "minute",    "min",  "months", "month",   "M",
-      "years", "year",  "y",       "weeks",     "week", "w",      "days",    "day",
-      "d",     "hours", "hour",    "hr",        "h",    "m"};
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
-  size_t i = 0;
-  while (i < v.size() && is_space(v[i])) ++i;
-  if (v.substr(i) == "infinity") return true;
-  bool any = false;
-  while (i < v.size()) {
-    size_t start = i;
-    while (i < v.size() && isdigit(static_cast<unsigned char>(v[i]))) ++i;
-    bool digits = i > start;
-    if (i < v.size() && v[i] == '.') {
-      ++i;
-      size_t frac = i;
-      while (i < v.size() && isdigit(static_cast<unsigned char>(v[i]))) ++i;
-      digits = digits || i > frac;
-    }
-    if (!digits) return false;
-    while (i < v.size() && is_space(v[i])) ++i;
-    size_t unit_start = i;
-    while (i < v.size() && !isdigit(static_cast<unsigned char>(v[i])) && !is_space(v[i]) &&
-           v[i] != '.')
-      ++i;
-    if (!kUnits.count(v.substr(unit_start, i - unit_start))) return false;
-    while (i < v.size() && is_space(v[i])) ++i;
-    any = true;
-  }
-  return any;
-}
-
-bool is_absolute_path(std::string_view p) { return !p.empty() && p[0] == '/'; }
-
-// systemd's path_simplify(): no duplicate slashes, no "." components, no
-// trailing slash. ".." components stay (and make the path unnormalised).
-std::string simplify_path(std::string_view p) {
-  std::string out;
-  size_t i = 0;
-  bool absolute = !p.empty() && p[0] == '/';
-  while (i < p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    std::string_view part = p.substr(i, j - i);
-    if (!part.empty() && part != ".") {
-      if (!out.empty() || absolute) out += '/';
-      out.append(part);
-    }
-    i = j + 1;
-  }
-  if (out.empty()) return absolute ? "/" : ".";
-  return out;
-}
-
-bool has_dotdot(std::string_view p) {
-  size_t i = 0;
-  while (i <= p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    if (p.substr(i, j - i) == "..") return true;
-    i = j + 1;
-  }
-  return false;
 }
 
 std::optional<std::string> expand(AssignmentContext& ctx, const std::string& value) {
@@ -920,21 +840,11 @@ bool is_known_key(std::string_view section, std::string_view key) {
 
 namespace {
 
-// Checks the syntax of settings hardnut does not otherwise interpret, by
-// their documented type, so that their warnings match systemd's.
+// Settings hardnut does not interpret still get systemd's warnings.
 void check_generic(AssignmentContext& ctx, std::string_view section, const std::string& key,
                    const std::string& value) {
   const std::string& type = key_index().find(section)->second.find(key)->second;
-  if (type == "BOOLEAN") {
-    if (!parse_boolean(value))
-      ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
-  } else if (type == "SECONDS") {
-    if (!is_valid_timespan(value))
-      ctx.warnings.push_back("Failed to parse sec value, ignoring: " + value);
-  } else if (type == "UNSIGNED") {
-    if (!parse_unsigned(value))
-      ctx.warnings.push_back("Failed to parse unsigned value, ignoring: " + value);
-  }
+  check_value_syntax(section, key, type, value, ctx.specifiers, ctx.warnings);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "capability.h"
+#include "values.h"
 
 namespace hardnut {
 

@@ -19,7 +19,8 @@ std::string host_path(const RootFs& fs, const std::string& path) {
 }
 
 // Directory names whose drop-ins apply to a unit name, most specific first:
-// "a-b@i.service.d", "a-b@.service.d", "a-.service.d", "service.d".
+// "a-b@i.service.d", "a-b@.service.d", "a-.service.d" (the type-wide
+// "service.d" comes after those of all names).
 std::vector<std::string> dropin_dir_names(const UnitName& name, const std::string& suffix) {
   std::vector<std::string> dirs;
   dirs.push_back(name.full() + suffix);
@@ -39,7 +40,6 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
     }
     dirs.push_back(prefix + "." + name.type + suffix);
   }
-  dirs.push_back(name.type + suffix);
   return dirs;
 }
 
@@ -133,31 +133,37 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
     }
   }
   out.fragment = UnitSource{entry->dir.fs, entry->path, host_path(*entry->dir.fs, entry->path)};
-  out.dropins = find_dropins(out.names, ".d", true);
+  // The unit's own name first: its directories win over its aliases'.
+  std::vector<std::string> ordered = {name};
+  for (const auto& n : out.names)
+    if (n != name) ordered.push_back(n);
+  out.dropins = find_dropins(ordered, ".d", true);
   for (const char* kind : {"Wants", "Requires", "Upholds"}) {
     std::string suffix = "." + std::string(kind);
     for (auto& c : suffix) c = static_cast<char>(tolower(c));
-    for (const auto& f : find_dropins(out.names, suffix, false))
+    for (const auto& f : find_dropins(ordered, suffix, false))
       if (!f.fs->read_link(f.path))
         out.misplaced_dependency_files.emplace_back(kind, f.display_path);
   }
   return LookupStatus::kFound;
 }
 
-std::vector<UnitSource> UnitFileIndex::find_dropins(const std::set<std::string>& names,
+std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::string>& names,
                                                     const std::string& suffix,
                                                     bool conf_only) const {
   // The first file of a given name along the search path hides the others.
   std::map<std::string, std::optional<UnitSource>> by_name;
   std::vector<std::string> dir_names;
-  // The unit's own name first, then its aliases.
+  std::string type;
   for (const auto& n : names) {
     auto parsed = parse_unit_name(n);
     if (!parsed) continue;
+    type = parsed->type;
     for (auto& d : dropin_dir_names(*parsed, suffix))
       if (std::find(dir_names.begin(), dir_names.end(), d) == dir_names.end())
         dir_names.push_back(d);
   }
+  if (!type.empty()) dir_names.push_back(type + suffix);
   for (const auto& dir_name : dir_names) {
     for (const auto& sd : dirs_) {
       std::string dir = path_join(sd.path, dir_name);

@@ -55,7 +55,7 @@ class UnitFileIndex {
   void index_dir(const SearchDir& dir);
   // Files in the "<name><suffix>" directories of the unit's names, first
   // of each file name along the search path, sorted by file name.
-  std::vector<UnitSource> find_dropins(const std::set<std::string>& names,
+  std::vector<UnitSource> find_dropins(const std::vector<std::string>& names,
                                        const std::string& suffix, bool conf_only) const;
 
   std::vector<SearchDir> dirs_;

@@ -8,17 +8,10 @@
 #include <iostream>
 
 #include "security_command.h"
+#include "values.h"
 #include "version.h"
 
 namespace {
-
-std::optional<bool> parse_bool_arg(const std::string& v) {
-  for (const char* t : {"1", "yes", "y", "true", "t", "on"})
-    if (strcasecmp(v.c_str(), t) == 0) return true;
-  for (const char* f : {"0", "no", "n", "false", "f", "off"})
-    if (strcasecmp(v.c_str(), f) == 0) return false;
-  return std::nullopt;
-}
 
 void write_all(FILE* f, const std::string& s) {
   fwrite(s.data(), 1, s.size(), f);
@@ -62,7 +55,7 @@ int main(int argc, char** argv) {
   }
 
   if (!offline.empty() || security->count("--offline")) {
-    auto b = parse_bool_arg(offline.empty() ? "yes" : offline);
+    auto b = hardnut::parse_boolean(offline.empty() ? "yes" : offline);
     if (!b) {
       std::fprintf(stderr, "Failed to parse --offline= argument: %s\n", offline.c_str());
       return 1;

@@ -2,7 +2,7 @@
 
 #include <strings.h>
 
-#include "capability.h"
+#include "values.h"
 
 namespace hardnut {
 
@@ -17,19 +17,6 @@ constexpr Namespace kNamespaces[] = {
     {"cgroup", kNsCgroup}, {"ipc", kNsIpc},   {"net", kNsNet}, {"mnt", kNsMnt},
     {"pid", kNsPid},       {"user", kNsUser}, {"uts", kNsUts}, {"time", kNsTime},
 };
-
-// systemd's boolean words, any case; nullopt if not a boolean.
-std::optional<bool> parse_boolean(std::string_view v) {
-  auto is = [&](const char* w) {
-    std::string_view s = w;
-    return s.size() == v.size() && strncasecmp(s.data(), v.data(), v.size()) == 0;
-  };
-  for (const char* w : {"1", "yes", "y", "true", "t", "on"})
-    if (is(w)) return true;
-  for (const char* w : {"0", "no", "n", "false", "f", "off"})
-    if (is(w)) return false;
-  return std::nullopt;
-}
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "root_fs.h"
 #include "unit.h"
+#include "values.h"
 
 extern char** environ;
 
@@ -31,17 +32,9 @@ std::string var(const Environment& env, const std::string& key) {
 
 bool has_var(const Environment& env, const std::string& key) { return env.vars.count(key) > 0; }
 
-std::optional<bool> parse_bool_env(const std::string& v) {
-  for (const char* t : {"1", "yes", "y", "true", "t", "on"})
-    if (strcasecmp(v.c_str(), t) == 0) return true;
-  for (const char* f : {"0", "no", "n", "false", "f", "off"})
-    if (strcasecmp(v.c_str(), f) == 0) return false;
-  return std::nullopt;
-}
-
 bool locale_is_utf8(const Environment& env) {
   if (has_var(env, "SYSTEMD_UTF8")) {
-    if (auto b = parse_bool_env(var(env, "SYSTEMD_UTF8"))) return *b;
+    if (auto b = parse_boolean(var(env, "SYSTEMD_UTF8"))) return *b;
   }
   const char* codeset = nl_langinfo(CODESET);
   if (codeset && strcmp(codeset, "UTF-8") == 0) return true;
@@ -107,7 +100,7 @@ OutputStyle output_style(const Environment& env) {
   OutputStyle style;
   style.utf8 = locale_is_utf8(env);
   std::optional<bool> emoji;
-  if (has_var(env, "SYSTEMD_EMOJI")) emoji = parse_bool_env(var(env, "SYSTEMD_EMOJI"));
+  if (has_var(env, "SYSTEMD_EMOJI")) emoji = parse_boolean(var(env, "SYSTEMD_EMOJI"));
   if (emoji) {
     style.emoji = *emoji;
   } else {
@@ -117,10 +110,10 @@ OutputStyle output_style(const Environment& env) {
   bool colors = env.stdout_is_tty && var(env, "TERM") != "dumb";
   if (has_var(env, "NO_COLOR")) colors = false;
   if (has_var(env, "SYSTEMD_COLORS")) {
-    if (auto b = parse_bool_env(var(env, "SYSTEMD_COLORS"))) colors = *b;
+    if (auto b = parse_boolean(var(env, "SYSTEMD_COLORS"))) colors = *b;
   }
   style.colors = colors;
-  if (auto b = parse_bool_env(var(env, "SYSTEMD_ANALYZE_DEBUG"))) style.debug = *b;
+  if (auto b = parse_boolean(var(env, "SYSTEMD_ANALYZE_DEBUG"))) style.debug = *b;
   return style;
 }
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "capability.h"
+#include "values.h"
 
 namespace hardnut {
 
