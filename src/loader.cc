@@ -46,21 +46,37 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
 }  // namespace
 
 UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {
-  for (const auto& d : dirs_) index_dir(d);
+  subdirs_.resize(dirs_.size());
+  for (size_t i = 0; i < dirs_.size(); ++i) index_dir(i);
+  for (const auto& [name, e] : entries_)
+    if (e.kind == Entry::kAlias) aliases_of_[e.target].push_back(name);
 }
 
-void UnitFileIndex::index_dir(const SearchDir& dir) {
-  std::vector<std::string> names = dir.fs->list(dir.path);
-  std::sort(names.begin(), names.end());
-  for (const auto& n : names) {
+void UnitFileIndex::index_dir(size_t index) {
+  const SearchDir& dir = dirs_[index];
+  std::vector<RootFs::Entry> listing = dir.fs->list_entries(dir.path);
+  std::sort(listing.begin(), listing.end(),
+            [](const RootFs::Entry& x, const RootFs::Entry& y) { return x.name < y.name; });
+  for (const auto& item : listing) {
+    const std::string& n = item.name;
+    std::string path = path_join(dir.path, n);
+    bool is_dir = item.kind == RootFs::Kind::kDirectory ||
+                  (item.is_symlink && dir.fs->kind(path) == RootFs::Kind::kDirectory);
+    if (is_dir) {
+      subdirs_[index].insert(n);
+      if (ends_with(n, ".wants") || ends_with(n, ".requires")) {
+        for (const auto& link : dir.fs->list_entries(path)) {
+          auto unit = parse_unit_name(link.name);
+          if (link.is_symlink && unit && unit->is_instance()) enabled_instances_.insert(link.name);
+        }
+      }
+      continue;
+    }
     if (entries_.count(n)) continue;
     auto parsed = parse_unit_name(n);
     if (!parsed) continue;
-    std::string path = path_join(dir.path, n);
-    auto link = dir.fs->read_link(path);
-    if (!link) {
-      if (dir.fs->kind(path) != RootFs::Kind::kRegular) continue;
-      entries_[n] = Entry{Entry::kFile, dir, path, {}};
+    if (!item.is_symlink) {
+      if (item.kind == RootFs::Kind::kRegular) entries_[n] = Entry{Entry::kFile, dir, path, {}};
       continue;
     }
     auto resolved = dir.fs->resolve(path);
@@ -79,6 +95,20 @@ void UnitFileIndex::index_dir(const SearchDir& dir) {
     if (!target || target->type != parsed->type) continue;
     entries_[n] = Entry{Entry::kAlias, dir, *resolved, target_name};
   }
+}
+
+std::vector<std::string> UnitFileIndex::unit_names(const std::string& type) const {
+  std::set<std::string> names;
+  for (const auto& [name, e] : entries_) {
+    auto parsed = parse_unit_name(name);
+    if (!parsed || parsed->type != type || parsed->is_template || e.kind == Entry::kAlias) continue;
+    names.insert(name);
+  }
+  for (const auto& instance : enabled_instances_) {
+    auto parsed = parse_unit_name(instance);
+    if (parsed && parsed->type == type) names.insert(instance);
+  }
+  return {names.begin(), names.end()};
 }
 
 LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out) const {
@@ -124,12 +154,14 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
   out.name = current;
   out.names = chain;
   // Aliases that point at this unit contribute their drop-ins too.
-  for (const auto& [alias, e] : entries_) {
-    if (e.kind != Entry::kAlias) continue;
-    if (e.target == name) out.names.insert(alias);
-    if (current.is_instance() && e.target == current.template_name()) {
-      auto a = parse_unit_name(alias);
-      if (a && a->is_template) out.names.insert(with_instance(*a, current.instance));
+  if (auto it = aliases_of_.find(name); it != aliases_of_.end())
+    out.names.insert(it->second.begin(), it->second.end());
+  if (current.is_instance()) {
+    if (auto it = aliases_of_.find(current.template_name()); it != aliases_of_.end()) {
+      for (const auto& alias : it->second) {
+        auto a = parse_unit_name(alias);
+        if (a && a->is_template) out.names.insert(with_instance(*a, current.instance));
+      }
     }
   }
   out.fragment = UnitSource{entry->dir.fs, entry->path, host_path(*entry->dir.fs, entry->path)};
@@ -165,9 +197,10 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::strin
   }
   if (!type.empty()) dir_names.push_back(type + suffix);
   for (const auto& dir_name : dir_names) {
-    for (const auto& sd : dirs_) {
+    for (size_t i = 0; i < dirs_.size(); ++i) {
+      const SearchDir& sd = dirs_[i];
+      if (!subdirs_[i].count(dir_name)) continue;
       std::string dir = path_join(sd.path, dir_name);
-      if (sd.fs->kind(dir) != RootFs::Kind::kDirectory) continue;
       for (const auto& file : sd.fs->list(dir)) {
         if ((conf_only && !ends_with(file, ".conf")) || by_name.count(file)) continue;
         std::string path = path_join(dir, file);

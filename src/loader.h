@@ -45,6 +45,12 @@ class UnitFileIndex {
 
   const std::vector<SearchDir>& dirs() const { return dirs_; }
 
+  // What the overview covers: every unit name on the search path that can
+  // be loaded as a unit of `type` (templates excluded, aliases under their
+  // real name, masked units included so they can be reported), plus the
+  // instances that *.wants/ and *.requires/ links enable. Sorted.
+  std::vector<std::string> unit_names(const std::string& type) const;
+
  private:
   struct Entry {
     enum Kind { kFile, kAlias, kMasked } kind;
@@ -52,7 +58,7 @@ class UnitFileIndex {
     std::string path;    // kFile: the file (a linked file's target), in dir.fs
     std::string target;  // kAlias: the unit name it points to
   };
-  void index_dir(const SearchDir& dir);
+  void index_dir(size_t index);
   // Files in the "<name><suffix>" directories of the unit's names, first
   // of each file name along the search path, sorted by file name.
   std::vector<UnitSource> find_dropins(const std::vector<std::string>& names,
@@ -60,6 +66,11 @@ class UnitFileIndex {
 
   std::vector<SearchDir> dirs_;
   std::map<std::string, Entry> entries_;
+  std::map<std::string, std::vector<std::string>> aliases_of_;  // target -> alias names
+  // Per search directory: its subdirectories (drop-in and .wants dirs).
+  std::vector<std::set<std::string>> subdirs_;
+  // Instances named by symlinks in .wants/.requires directories.
+  std::set<std::string> enabled_instances_;
 };
 
 }  // namespace hardnut

@@ -2,8 +2,10 @@
 #include <strings.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cerrno>
 #include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -13,10 +15,9 @@
 
 namespace {
 
-void write_all(FILE* f, const std::string& s) {
-  fwrite(s.data(), 1, s.size(), f);
-  fflush(f);
-}
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) { interrupted = true; }
 
 }  // namespace
 
@@ -47,6 +48,11 @@ int main(int argc, char** argv) {
   security->add_flag("--no-pager", options.no_pager, "Do not pipe output into a pager");
   security->add_option("--set", options.set_lines,
                        "Score as if KEY=VALUE were appended in a drop-in (repeatable)");
+  security->add_flag("--overview", options.overview,
+                     "Print only the overview table (UNIT, EXPOSURE, PREDICATE, HAPPY)");
+  security->add_option("--format", options.format,
+                       "text, or json for hardnut's scan document (docs/scan-format.md)");
+  security->add_option("-j,--jobs", options.jobs, "Worker threads for scans (default: all cores)");
 
   try {
     app.parse(argc, argv);
@@ -87,9 +93,11 @@ int main(int argc, char** argv) {
     options.threshold = static_cast<unsigned>(t);
   }
 
-  std::string out, err;
-  int status = hardnut::run_security(options, hardnut::current_environment(), out, err);
-  write_all(stdout, out);
-  write_all(stderr, err);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  std::ios::sync_with_stdio(false);
+  int status = hardnut::run_security(options, hardnut::current_environment(), std::cout, std::cerr,
+                                     interrupted);
+  std::cout.flush();
   return status;
 }

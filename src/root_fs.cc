@@ -135,19 +135,37 @@ std::optional<std::string> RootFs::resolve(const std::string& path) const {
 
 std::vector<std::string> RootFs::list(const std::string& dir) const {
   std::vector<std::string> names;
+  for (auto& e : list_entries(dir)) names.push_back(std::move(e.name));
+  return names;
+}
+
+std::vector<RootFs::Entry> RootFs::list_entries(const std::string& dir) const {
+  std::vector<Entry> entries;
   int fd = open_in_root(dir, O_RDONLY | O_DIRECTORY, true);
-  if (fd < 0) return names;
+  if (fd < 0) return entries;
   DIR* d = fdopendir(fd);
   if (!d) {
     close(fd);
-    return names;
+    return entries;
   }
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
+    if (name == "." || name == "..") continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        type = S_ISREG(st.st_mode)   ? DT_REG
+               : S_ISDIR(st.st_mode) ? DT_DIR
+               : S_ISLNK(st.st_mode) ? DT_LNK
+                                     : DT_UNKNOWN;
+      }
+    }
+    Kind kind = type == DT_REG ? Kind::kRegular : type == DT_DIR ? Kind::kDirectory : Kind::kOther;
+    entries.push_back({std::move(name), kind, type == DT_LNK});
   }
   closedir(d);
-  return names;
+  return entries;
 }
 
 int RootFs::read_file(const std::string& path, std::string& content, size_t max_size) const {

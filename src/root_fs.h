@@ -30,6 +30,14 @@ class RootFs {
   // Names in a directory (unsorted); empty if it is not a readable directory.
   std::vector<std::string> list(const std::string& dir) const;
 
+  struct Entry {
+    std::string name;
+    Kind kind;  // of the entry itself; symlinks are kOther with is_symlink
+    bool is_symlink;
+  };
+  // Like list(), with the type of each entry (as the directory reports it).
+  std::vector<Entry> list_entries(const std::string& dir) const;
+
   // Reads a whole regular file. Returns an errno value on failure (EISDIR,
   // ENOENT, EACCES, EFBIG for files over `max_size`, ...), 0 on success.
   int read_file(const std::string& path, std::string& content, size_t max_size) const;

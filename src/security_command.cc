@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <clocale>
 #include <cstring>
 #include <memory>
+#include <sstream>
 
 #include "assessment.h"
 #include "checks.h"
@@ -16,6 +18,8 @@
 #include "loader.h"
 #include "policy.h"
 #include "root_fs.h"
+#include "scan.h"
+#include "scan_json.h"
 #include "unit.h"
 #include "values.h"
 
@@ -47,7 +51,7 @@ std::string absolute(const std::string& path, const std::string& cwd) {
 }
 
 // The policy file: --security-policy=, else the first one installed.
-bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std::string& err) {
+bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std::ostream& err) {
   std::string path = o.policy_path;
   const RootFs* from = &fs;
   std::unique_ptr<RootFs> host;
@@ -68,11 +72,11 @@ bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std
   std::string text, error;
   int e = from->read_file(path, text, 16 * 1024 * 1024);
   if (e != 0) {
-    err += "Failed to parse '" + path + "' at 0:0: " + std::strerror(e) + "\n";
+    err << "Failed to parse '" << path << "' at 0:0: " << std::strerror(e) << "\n";
     return false;
   }
   if (!parse_policy(text, policy, error)) {
-    err += "Failed to parse '" + path + "' at " + error + "\n";
+    err << "Failed to parse '" << path << "' at " << error << "\n";
     return false;
   }
   return true;
@@ -90,6 +94,7 @@ Environment current_environment() {
   char buf[4096];
   if (getcwd(buf, sizeof buf)) env.cwd = buf;
   env.stdout_is_tty = isatty(STDOUT_FILENO);
+  env.stderr_is_tty = isatty(STDERR_FILENO);
   mode_t m = umask(0);
   umask(m);
   env.umask = m;
@@ -117,16 +122,142 @@ OutputStyle output_style(const Environment& env) {
   return style;
 }
 
-int run_security(const SecurityOptions& o, const Environment& env, std::string& out,
-                 std::string& err) {
-  if (!o.offline.value_or(false)) {
-    err +=
-        "hardnut: live mode (reading the running manager over D-Bus) is not implemented yet; "
-        "use --offline=yes\n";
+namespace {
+
+const SyscallTable& syscall_table() {
+  static const SyscallTable table =
+      *SyscallTable::parse(embedded_file("syscall-filter-v252.txt"), nullptr);
+  return table;
+}
+
+// Unit types whose units have execution settings worth scoring in a scan.
+bool is_scanned_type(const std::string& type) {
+  return type == "service" || type == "socket" || type == "mount" || type == "swap";
+}
+
+bool is_dependency_dir(const std::string& name) {
+  for (const char* suffix : {".d", ".wants", ".requires", ".upholds"}) {
+    std::string sfx = suffix;
+    if (name.size() > sfx.size() && name.compare(name.size() - sfx.size(), sfx.size(), sfx) == 0)
+      return true;
+  }
+  return false;
+}
+
+// A folder given on the command line: every unit file below it is scored
+// with only its own directory as search path. The folder is opened as a
+// root, so that no symlink inside it leads out.
+struct FolderScan {
+  std::unique_ptr<RootFs> fs;
+  std::vector<std::unique_ptr<UnitFileIndex>> indexes;
+};
+
+void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJob>& jobs,
+                    int depth) {
+  if (depth > 64) return;
+  auto entries = scan.fs->list_entries(dir);
+  std::sort(entries.begin(), entries.end(),
+            [](const RootFs::Entry& x, const RootFs::Entry& y) { return x.name < y.name; });
+  std::vector<std::string> names;
+  for (const auto& e : entries) {
+    if (e.kind == RootFs::Kind::kDirectory && !e.is_symlink) {
+      if (!is_dependency_dir(e.name)) collect_folder(scan, path_join(dir, e.name), jobs, depth + 1);
+      continue;
+    }
+    auto name = parse_unit_name(e.name);
+    if (!name || !is_scanned_type(name->type) || name->is_instance()) continue;
+    if (e.is_symlink) {
+      // Aliases are scored under their real name; masks are reported.
+      auto target = scan.fs->resolve(path_join(dir, e.name));
+      if (!target || *target != "/dev/null") continue;
+    }
+    names.push_back(name->is_template ? with_instance(*name, "i") : e.name);
+  }
+  if (names.empty()) return;
+  scan.indexes.push_back(
+      std::make_unique<UnitFileIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}}));
+  for (auto& n : names) jobs.push_back({scan.indexes.back().get(), std::move(n)});
+}
+
+// The unit search path of the manager: SYSTEMD_UNIT_PATH, then the
+// standard directories of the scope (under --root).
+bool manager_search_path(const SecurityOptions& o, const Environment& env, const RootFs& root,
+                         const RootFs& host, std::vector<SearchDir>& dirs, std::ostream& err) {
+  std::string path_error;
+  std::vector<std::string> standard = standard_unit_path(o.scope, env.vars, path_error);
+  if (!path_error.empty()) {
+    err << "Failed to lookup RuntimeDirectory path: " << path_error << "\n"
+        << "Failed to initialize manager: " << path_error << "\n";
+    return false;
+  }
+  auto add = [&](const RootFs* fs, const std::string& d) {
+    for (const auto& s : dirs)
+      if (s.path == d) return;
+    dirs.push_back({fs, d});
+  };
+  bool append_standard = true;
+  if (has_var(env, "SYSTEMD_UNIT_PATH")) {
+    std::string sup = var(env, "SYSTEMD_UNIT_PATH");
+    append_standard = !sup.empty() && sup.back() == ':';
+    size_t i = 0;
+    while (i < sup.size()) {
+      size_t j = sup.find(':', i);
+      if (j == std::string::npos) j = sup.size();
+      if (j > i) add(&host, sup.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  if (append_standard)
+    for (const auto& d : standard) dirs.push_back({&root, d});
+  return true;
+}
+
+// Progress on a terminal for scans that take more than a second.
+class Progress {
+ public:
+  Progress(std::ostream& err, bool enabled, size_t total)
+      : err_(err), enabled_(enabled), total_(total), start_(std::chrono::steady_clock::now()) {}
+  void update(size_t done) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100))
+      return;
+    last_ = now;
+    err_ << "\rhardnut: scored " << done << " of " << total_ << " units" << std::flush;
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) err_ << "\r\x1b[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  size_t total_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool shown_ = false;
+};
+
+}  // namespace
+
+int run_security(const SecurityOptions& o, const Environment& env, std::ostream& out,
+                 std::ostream& err, const std::atomic<bool>& interrupt) {
+  bool overview_of_manager = o.units.empty();
+  if (o.offline && !*o.offline) {
+    err << "hardnut: live mode (reading the running manager over D-Bus) is not available yet; "
+           "use --offline=yes\n";
     return 1;
   }
-  if (o.units.empty()) {
-    err += "hardnut: --offline=yes needs at least one unit file\n";
+  if (!o.offline && overview_of_manager)
+    err << "hardnut: no unit given; scoring the unit files on disk (offline mode)\n";
+  else if (!o.offline) {
+    err << "hardnut: live mode (reading the running manager over D-Bus) is not available yet; "
+           "use --offline=yes\n";
+    return 1;
+  }
+  if (o.format != "text" && o.format != "json") {
+    err << "hardnut: unknown --format=" << o.format << " (text or json)\n";
     return 1;
   }
   OutputStyle style = output_style(env);
@@ -136,97 +267,134 @@ int run_security(const SecurityOptions& o, const Environment& env, std::string& 
     root = std::make_unique<RootFs>(o.root.empty() ? "/" : o.root);
     host = std::make_unique<RootFs>("/");
   } catch (const std::exception& e) {
-    err += "hardnut: cannot open root directory " + o.root + ": " + e.what() + "\n";
+    err << "hardnut: cannot open root directory " << o.root << ": " << e.what() << "\n";
     return 1;
   }
 
-  // The unit names to load, and the directories the arguments add.
-  std::vector<std::string> names;
+  // Unit files and names given as arguments share one search path, as in
+  // systemd-analyze: their directories first, then the manager's.
   std::vector<SearchDir> dirs;
-  auto add_dir = [&](const std::string& d) {
-    for (const auto& s : dirs)
-      if (s.path == d) return;
-    dirs.push_back({host.get(), d});
-  };
+  std::vector<ScanJob> jobs;
+  std::vector<std::unique_ptr<FolderScan>> folders;
+  std::vector<std::pair<size_t, std::string>> argument_units;  // job slot, name
   for (const auto& arg : o.units) {
+    std::string path = absolute(arg, env.cwd);
+    if (host->kind(path) == RootFs::Kind::kDirectory && !host->read_link(path)) {
+      auto scan = std::make_unique<FolderScan>();
+      try {
+        scan->fs = std::make_unique<RootFs>(path);
+      } catch (const std::exception& e) {
+        err << "hardnut: cannot read folder " << arg << ": " << e.what() << "\n";
+        return 1;
+      }
+      size_t before = jobs.size();
+      collect_folder(*scan, "/", jobs, 0);
+      if (jobs.size() == before) err << "hardnut: no unit files below " << arg << "\n";
+      folders.push_back(std::move(scan));
+      continue;
+    }
     std::string base = basename_of(arg);
     auto name = parse_unit_name(base);
     if (!name) {
-      err += "Failed to prepare filename " + arg + ": Invalid argument\n";
+      err << "Failed to prepare filename " << arg << ": Invalid argument\n";
       return 1;
     }
     std::string dir = absolute(dirname_of(arg), env.cwd);
-    RootFs::Kind k = host->kind(path_join(dir, base));
-    if (k != RootFs::Kind::kMissing || host->read_link(path_join(dir, base)))
-      add_dir(dir);
-    else if (name->is_instance() &&
-             host->kind(path_join(dir, name->template_name())) != RootFs::Kind::kMissing)
-      add_dir(dir);
-    // A template is analysed as an instance of it.
-    names.push_back(name->is_template ? with_instance(*name, "i") : base);
-  }
-
-  std::string path_error;
-  std::vector<std::string> standard = standard_unit_path(o.scope, env.vars, path_error);
-  if (!path_error.empty()) {
-    err += "Failed to lookup RuntimeDirectory path: " + path_error + "\n";
-    err += "Failed to initialize manager: " + path_error + "\n";
-    return 1;
-  }
-  bool append_standard = true;
-  if (has_var(env, "SYSTEMD_UNIT_PATH")) {
-    std::string sup = var(env, "SYSTEMD_UNIT_PATH");
-    append_standard = !sup.empty() && sup.back() == ':';
-    size_t i = 0;
-    while (i < sup.size()) {
-      size_t j = sup.find(':', i);
-      if (j == std::string::npos) j = sup.size();
-      if (j > i) add_dir(sup.substr(i, j - i));
-      i = j + 1;
+    bool exists = host->kind(path_join(dir, base)) != RootFs::Kind::kMissing ||
+                  host->read_link(path_join(dir, base));
+    bool has_template = name->is_instance() &&
+                        host->kind(path_join(dir, name->template_name())) != RootFs::Kind::kMissing;
+    if (exists || has_template) {
+      bool known = false;
+      for (const auto& s : dirs) known = known || s.path == dir;
+      if (!known) dirs.push_back({host.get(), dir});
     }
+    // A template is analysed as an instance of it.
+    argument_units.emplace_back(jobs.size(), name->is_template ? with_instance(*name, "i") : base);
+    jobs.push_back({nullptr, argument_units.back().second});
   }
-  if (append_standard)
-    for (const auto& d : standard) dirs.push_back({root.get(), d});
+  if (!manager_search_path(o, env, *root, *host, dirs, err)) return 1;
+  UnitFileIndex manager_index(dirs);
+  for (auto& job : jobs)
+    if (!job.index) job.index = &manager_index;
+  if (overview_of_manager)
+    for (auto& name : manager_index.unit_names("service")) jobs.push_back({&manager_index, name});
 
   Policy policy;
   if (!load_policy(o, *root, policy, err)) return 1;
 
-  static const SyscallTable syscalls =
-      *SyscallTable::parse(embedded_file("syscall-filter-v252.txt"), nullptr);
-  UnitFileIndex index(dirs);
-  LoadOptions load;
-  load.scope = o.scope;
-  load.process_umask = env.umask;
-  load.syscalls = &syscalls;
-  load.extra_lines = o.set_lines;
-  UnitLoader loader(index, load);
-  RuleContext rules{syscalls, false};
+  ScanOptions scan;
+  scan.load.scope = o.scope;
+  scan.load.process_umask = env.umask;
+  scan.load.syscalls = &syscall_table();
+  scan.load.extra_lines = o.set_lines;
+  scan.policy = &policy;
+  scan.checks = &checks_v252();
+  // Units named on the command line load one after another in one manager
+  // state, as systemd-analyze does; scans of many units use every core.
+  bool parity = folders.empty() && !overview_of_manager;
+  scan.threads = parity ? 1 : o.jobs;
+  scan.load.remember_units = parity;
 
+  bool overview = o.overview || overview_of_manager;
+  std::unique_ptr<ScanJsonWriter> json;
+  if (o.format == "json") json = std::make_unique<ScanJsonWriter>(out, o.threshold);
+  std::vector<OverviewRow> rows;
   int status = 0;
-  for (const auto& name : names) {
-    std::vector<std::string> messages;
-    const LoadedUnit& unit = loader.load(name, messages);
-    for (const auto& m : messages) err += m + "\n";
-    if (!unit.ok) {
-      err += unit.status_message + "\n";
-      status = 1;
-      continue;
+  Progress progress(err, env.stderr_is_tty && !parity, jobs.size());
+
+  auto emit = [&](ScanResult& r) {
+    progress.clear();
+    // A manager scan reports unusable units, but they do not fail it;
+    // units the user named do.
+    for (const auto& m : r.messages) err << m << "\n";
+    if (!r.ok) {
+      if (!overview_of_manager) status = 1;
+      if (json) json->add(r);
+      return;
     }
-    Assessment a;
-    try {
-      a = assess(unit.settings, checks_v252(), policy, rules);
-    } catch (const AssessmentError& e) {
-      err += "hardnut: the security policy cannot be applied to " + unit.settings.unit_id + ": " +
-             e.message + " (systemd-analyze 252 aborts here)\n";
-      status = 1;
-      continue;
-    }
-    if (o.json == JsonMode::kOff)
-      out += render_details(a, style);
-    else
-      out += render_details_json(a, o.json, style.debug);
+    const Assessment& a = *r.assessment;
+    if (overview_of_manager && r.service_type == "oneshot") return;  // as systemd's overview
     if (a.exposure > o.threshold) status = 1;
+    if (json)
+      json->add(r);
+    else if (overview)
+      rows.push_back({a.unit_id, a.exposure});
+    else if (o.json == JsonMode::kOff)
+      out << render_details(a, style);
+    else
+      out << render_details_json(a, o.json, style.debug);
+    out.flush();
+  };
+  bool complete = scan_units(
+      jobs, scan, emit, [&](size_t done) { progress.update(done); }, interrupt);
+  progress.clear();
+  if (json) json->finish(!complete);
+  if (!json && overview) {
+    // Scans list units by name, as systemd's overview does.
+    if (!parity)
+      std::sort(rows.begin(), rows.end(),
+                [](const OverviewRow& x, const OverviewRow& y) { return x.unit < y.unit; });
+    if (o.json == JsonMode::kOff)
+      out << render_overview(rows, style);
+    else
+      out << render_overview_json(rows, o.json, style);
   }
+  out.flush();
+  if (!complete) {
+    err << "hardnut: interrupted; the scan is incomplete\n";
+    return 130;
+  }
+  return status;
+}
+
+int run_security(const SecurityOptions& o, const Environment& env, std::string& out,
+                 std::string& err) {
+  std::ostringstream out_stream, err_stream;
+  std::atomic<bool> never{false};
+  int status = run_security(o, env, out_stream, err_stream, never);
+  out = out_stream.str();
+  err = err_stream.str();
   return status;
 }
 

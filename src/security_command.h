@@ -1,8 +1,10 @@
 // `hardnut security`: the equivalent of `systemd-analyze security`.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct SecurityOptions {
   JsonMode json = JsonMode::kOff;
   bool no_pager = false;
   std::vector<std::string> set_lines;  // --set KEY=VALUE
+  bool overview = false;               // only the overview table
+  std::string format = "text";         // "text" or "json" (hardnut's scan document)
+  unsigned jobs = 0;                   // worker threads for scans; 0: one per core
 };
 
 // The environment the command runs in (kept explicit for tests).
@@ -28,11 +33,17 @@ struct Environment {
   std::map<std::string, std::string> vars;
   std::string cwd;
   bool stdout_is_tty = false;
+  bool stderr_is_tty = false;
   unsigned umask = 0022;
 };
 Environment current_environment();
 
 // Runs the command; writes to the given streams; returns the exit status.
+// Raising `interrupt` (e.g. from a SIGINT handler) stops a scan early.
+int run_security(const SecurityOptions& options, const Environment& env, std::ostream& out,
+                 std::ostream& err, const std::atomic<bool>& interrupt);
+
+// The same into strings, for tests.
 int run_security(const SecurityOptions& options, const Environment& env, std::string& out,
                  std::string& err);
 

@@ -17,7 +17,8 @@ bool has_exec_context(const std::string& type) {
 // Applies one file; returns false when systemd refuses the unit because of
 // it. Errors in a drop-in only end that drop-in: the unit still loads.
 bool apply_file(const std::string& content, const std::string& display_path, bool is_fragment,
-                const std::string& unit_type, AssignmentContext& ctx, std::string& load_error) {
+                const std::string& unit_type, AssignmentContext& ctx, std::string& load_error,
+                std::map<std::string, std::string>& origins) {
   LexResult lexed = lex_unit_file(
       content, [&](std::string_view section) { return is_known_section(unit_type, section); });
   std::string section;
@@ -33,6 +34,7 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
     std::vector<std::string> warnings, plain;
     AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
     apply_assignment(e.section, e.key, e.value, line_ctx);
+    origins[e.key] = display_path + ":" + std::to_string(e.line);
     for (auto& w : warnings) ctx.warnings.push_back(located(w));
     for (auto& p : plain) ctx.warnings.push_back(p);
     if (line_ctx.fatal) {
@@ -108,13 +110,19 @@ UnitLoader::UnitLoader(const UnitFileIndex& index, LoadOptions options)
     : index_(index), options_(std::move(options)) {}
 
 const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::string>& fresh) {
+  if (!options_.remember_units && depth_ == 0) by_name_.clear();
   auto it = by_name_.find(name);
   if (it != by_name_.end()) return it->second->unit;
   std::shared_ptr<Loaded> loaded = load_files(name, fresh);
   by_name_[name] = loaded;
   if (!loaded->unit.settings.unit_id.empty())
     by_name_.emplace(loaded->unit.settings.unit_id, loaded);
-  if (!loaded->triggered_service.empty()) load(loaded->triggered_service, fresh);
+  if (!loaded->triggered_service.empty()) {
+    ++depth_;
+    load(loaded->triggered_service, fresh);
+    --depth_;
+  }
+  last_ = loaded;
   return loaded->unit;
 }
 
@@ -141,6 +149,7 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
     return cached->second;
   }
 
+  out.fragment_path = files.fragment->display_path;
   std::string fragment;
   int err = files.fragment->fs->read_file(files.fragment->path, fragment, kMaxUnitFileSize);
   if (err != 0) {
@@ -165,7 +174,8 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   AssignmentContext ctx{config, spec, *options_.syscalls, warnings, plain};
 
   std::string load_error;
-  bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error);
+  bool ok =
+      apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error, out.origins);
   if (ok)
     for (const auto& [kind, path] : files.misplaced_dependency_files)
       warnings.push_back(id + ": " + kind + " dependency dropin " + path +
@@ -174,12 +184,12 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
     const auto& d = files.dropins[i];
     std::string content;
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
-    ok = apply_file(content, d.display_path, false, type, ctx, load_error);
+    ok = apply_file(content, d.display_path, false, type, ctx, load_error, out.origins);
   }
   if (ok && !options_.extra_lines.empty()) {
     std::string content = "[" + type_section(type) + "]\n";
     for (const auto& l : options_.extra_lines) content += l + "\n";
-    ok = apply_file(content, "<--set>", false, type, ctx, load_error);
+    ok = apply_file(content, "<--set>", false, type, ctx, load_error, out.origins);
   }
   for (auto& w : warnings) fresh.push_back(std::move(w));
   if (!ok) {

@@ -26,6 +26,9 @@ struct LoadedUnit {
   // Printed each time the unit is analysed when it is not usable
   // ("Unit X not found.", "Unit X has a bad unit file setting.").
   std::string status_message;
+  std::string fragment_path;  // as systemd prints it; empty if none was found
+  // Where each directive was last set: key -> "file:line".
+  std::map<std::string, std::string> origins;
 };
 
 struct LoadOptions {
@@ -34,6 +37,9 @@ struct LoadOptions {
   const SyscallTable* syscalls = nullptr;
   // Lines applied after every file, as if from a last drop-in ("what-if").
   std::vector<std::string> extra_lines;
+  // Keep loaded units for the rest of the run (as the manager does). Scans
+  // of many units turn this off so that memory stays flat.
+  bool remember_units = true;
 };
 
 // The largest unit file hardnut reads.
@@ -55,6 +61,8 @@ class UnitLoader {
   LoadOptions options_;
   std::map<std::string, std::shared_ptr<Loaded>> by_name_;
   std::map<std::string, std::string> bus_names_;  // D-Bus name -> unit that owns it
+  std::shared_ptr<Loaded> last_;                  // keeps the returned unit alive
+  int depth_ = 0;
 };
 
 }  // namespace hardnut

@@ -1,0 +1,119 @@
+#include "scan_json.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "version.h"
+
+namespace hardnut {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// The directives that can decide a check, most direct first; the check's
+// own directive (its URL anchor) when not listed.
+const std::map<std::string, std::vector<std::string>, std::less<>> kDecidingDirectives = {
+    {"UserOrDynamicUser", {"User", "DynamicUser"}},
+    {"SupplementaryGroups", {"SupplementaryGroups", "User", "DynamicUser"}},
+    {"RemoveIPC", {"RemoveIPC", "User", "DynamicUser"}},
+    {"RootDirectoryOrRootImage", {"RootDirectory", "RootImage"}},
+    {"PrivateTmp", {"PrivateTmp", "DynamicUser"}},
+    {"ProtectSystem", {"ProtectSystem", "DynamicUser"}},
+    {"ProtectHome", {"ProtectHome", "DynamicUser"}},
+    {"NoNewPrivileges", {"NoNewPrivileges", "DynamicUser"}},
+    {"RestrictSUIDSGID", {"RestrictSUIDSGID", "DynamicUser"}},
+    {"DeviceAllow", {"DeviceAllow", "DevicePolicy", "PrivateDevices"}},
+    {"IPAddressDeny",
+     {"IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"}},
+    {"CapabilityBoundingSet_CAP_MKNOD", {"CapabilityBoundingSet", "PrivateDevices"}},
+    {"CapabilityBoundingSet_CAP_SYS_RAWIO", {"CapabilityBoundingSet", "PrivateDevices"}},
+    {"CapabilityBoundingSet_CAP_SYS_MODULE", {"CapabilityBoundingSet", "ProtectKernelModules"}},
+    {"CapabilityBoundingSet_CAP_SYSLOG", {"CapabilityBoundingSet", "ProtectKernelLogs"}},
+    {"CapabilityBoundingSet_CAP_SYS_TIME", {"CapabilityBoundingSet", "ProtectClock"}},
+    {"CapabilityBoundingSet_CAP_WAKE_ALARM", {"CapabilityBoundingSet", "ProtectClock"}},
+    {"KeyringMode", {"KeyringMode"}},
+    {"UMask", {"UMask"}},
+};
+
+ordered_json set_by(const CheckResult& r, const ScanResult& result) {
+  std::vector<std::string> keys;
+  if (auto it = kDecidingDirectives.find(r.check->json_field); it != kDecidingDirectives.end())
+    keys = it->second;
+  else
+    keys = {std::string(r.check->url_anchor)};
+  for (const auto& key : keys) {
+    auto origin = result.origins.find(key);
+    if (origin == result.origins.end()) continue;
+    const std::string& where = origin->second;
+    size_t colon = where.rfind(':');
+    return {{"directive", key},
+            {"file", where.substr(0, colon)},
+            {"line", std::stoul(where.substr(colon + 1))}};
+  }
+  return "default";
+}
+
+double as_number(uint64_t tenths) { return static_cast<double>(tenths) / 10.0; }
+
+}  // namespace
+
+ScanJsonWriter::ScanJsonWriter(std::ostream& out, unsigned threshold)
+    : out_(out), threshold_(threshold) {
+  out_ << "{\"format\":\"hardnut-scan\",\"format_version\":" << kScanFormatVersion
+       << ",\"hardnut_version\":\"" << HARDNUT_VERSION
+       << "\",\"systemd_version\":\"252\",\"units\":[";
+}
+
+void ScanJsonWriter::add(const ScanResult& result) {
+  ++units_;
+  if (!result.ok) {
+    ++failed_;
+    errors_.emplace_back(result.name, result.messages);
+    return;
+  }
+  const Assessment& a = *result.assessment;
+  ordered_json unit;
+  unit["unit"] = a.unit_id;
+  unit["source"] = result.source;
+  unit["exposure"] = as_number(a.exposure);
+  unit["predicate"] = predicate_for(a.exposure).name;
+  std::vector<const CheckResult*> by_definition(a.rows.size());
+  for (const auto& r : a.rows) by_definition[r.index] = &r;
+  ordered_json checks = ordered_json::array();
+  for (const CheckResult* r : by_definition) {
+    bool na = r->badness == kNotApplicable;
+    ordered_json c;
+    c["id"] = r->check->json_field;
+    c["name"] = r->check->name;
+    c["result"] = na ? "n/a" : (r->badness == 0 ? "pass" : "fail");
+    c["badness"] = na ? ordered_json(nullptr) : ordered_json(r->badness);
+    c["weight"] = r->weight;
+    c["range"] = r->range;
+    c["description"] = r->description ? ordered_json(*r->description) : ordered_json(nullptr);
+    c["exposure"] = r->exposure ? ordered_json(as_number(*r->exposure)) : ordered_json(nullptr);
+    c["set_by"] = set_by(*r, result);
+    checks.push_back(std::move(c));
+  }
+  unit["checks"] = std::move(checks);
+  if (!result.messages.empty()) unit["warnings"] = result.messages;
+  out_ << (first_unit_ ? "" : ",") << unit.dump();
+  first_unit_ = false;
+  if (a.exposure > threshold_) ++above_threshold_;
+}
+
+void ScanJsonWriter::finish(bool interrupted) {
+  ordered_json errors = ordered_json::array();
+  for (const auto& [unit, messages] : errors_)
+    errors.push_back({{"unit", unit}, {"messages", messages}});
+  ordered_json summary = {{"units", units_},
+                          {"assessed", units_ - failed_},
+                          {"failed", failed_},
+                          {"threshold", as_number(threshold_)},
+                          {"above_threshold", above_threshold_},
+                          {"complete", !interrupted}};
+  out_ << "],\"errors\":" << errors.dump() << ",\"summary\":" << summary.dump() << "}\n";
+  out_.flush();
+}
+
+}  // namespace hardnut
