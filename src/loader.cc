@@ -79,12 +79,14 @@ void UnitFileIndex::index_dir(size_t index) {
       if (item.kind == RootFs::Kind::kRegular) entries_[n] = Entry{Entry::kFile, dir, path, {}};
       continue;
     }
+    // A link to /dev/null masks the unit, whether or not the root has one.
+    auto link = dir.fs->read_link(path);
     auto resolved = dir.fs->resolve(path);
-    if (!resolved) continue;  // dangling or looping symlink
-    if (*resolved == "/dev/null") {
-      entries_[n] = Entry{Entry::kMasked, dir, *resolved, {}};
+    if ((link && *link == "/dev/null") || (resolved && *resolved == "/dev/null")) {
+      entries_[n] = Entry{Entry::kMasked, dir, "/dev/null", {}};
       continue;
     }
+    if (!resolved) continue;  // dangling or looping symlink
     std::string target_name = basename_of(*resolved);
     if (target_name == n) {
       if (dir.fs->kind(*resolved) == RootFs::Kind::kRegular)
@@ -208,8 +210,9 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::strin
           by_name[file] = UnitSource{sd.fs, path, host_path(*sd.fs, path)};
           continue;
         }
+        auto link = sd.fs->read_link(path);
         auto resolved = sd.fs->resolve(path);
-        if (resolved && *resolved == "/dev/null") {
+        if ((link && *link == "/dev/null") || (resolved && *resolved == "/dev/null")) {
           by_name[file] = std::nullopt;  // masked drop-in
           continue;
         }
