@@ -1,6 +1,5 @@
 #include "scan_json.h"
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "version.h"
@@ -11,47 +10,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// The directives that can decide a check, most direct first; the check's
-// own directive (its URL anchor) when not listed.
-const std::map<std::string, std::vector<std::string>, std::less<>> kDecidingDirectives = {
-    {"UserOrDynamicUser", {"User", "DynamicUser"}},
-    {"SupplementaryGroups", {"SupplementaryGroups", "User", "DynamicUser"}},
-    {"RemoveIPC", {"RemoveIPC", "User", "DynamicUser"}},
-    {"RootDirectoryOrRootImage", {"RootDirectory", "RootImage"}},
-    {"PrivateTmp", {"PrivateTmp", "DynamicUser"}},
-    {"ProtectSystem", {"ProtectSystem", "DynamicUser"}},
-    {"ProtectHome", {"ProtectHome", "DynamicUser"}},
-    {"NoNewPrivileges", {"NoNewPrivileges", "DynamicUser"}},
-    {"RestrictSUIDSGID", {"RestrictSUIDSGID", "DynamicUser"}},
-    {"DeviceAllow", {"DeviceAllow", "DevicePolicy", "PrivateDevices"}},
-    {"IPAddressDeny",
-     {"IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"}},
-    {"CapabilityBoundingSet_CAP_MKNOD", {"CapabilityBoundingSet", "PrivateDevices"}},
-    {"CapabilityBoundingSet_CAP_SYS_RAWIO", {"CapabilityBoundingSet", "PrivateDevices"}},
-    {"CapabilityBoundingSet_CAP_SYS_MODULE", {"CapabilityBoundingSet", "ProtectKernelModules"}},
-    {"CapabilityBoundingSet_CAP_SYSLOG", {"CapabilityBoundingSet", "ProtectKernelLogs"}},
-    {"CapabilityBoundingSet_CAP_SYS_TIME", {"CapabilityBoundingSet", "ProtectClock"}},
-    {"CapabilityBoundingSet_CAP_WAKE_ALARM", {"CapabilityBoundingSet", "ProtectClock"}},
-    {"KeyringMode", {"KeyringMode"}},
-    {"UMask", {"UMask"}},
-};
-
 ordered_json set_by(const CheckResult& r, const ScanResult& result) {
-  std::vector<std::string> keys;
-  if (auto it = kDecidingDirectives.find(r.check->json_field); it != kDecidingDirectives.end())
-    keys = it->second;
-  else
-    keys = {std::string(r.check->url_anchor)};
-  for (const auto& key : keys) {
-    auto origin = result.origins.find(key);
-    if (origin == result.origins.end()) continue;
-    const std::string& where = origin->second;
-    size_t colon = where.rfind(':');
-    return {{"directive", key},
-            {"file", where.substr(0, colon)},
-            {"line", std::stoul(where.substr(colon + 1))}};
-  }
-  return "default";
+  DecidingLine d = deciding_line(r, result);
+  if (d.line == 0) return "default";
+  return {{"directive", d.directive}, {"file", d.file}, {"line", d.line}};
 }
 
 double as_number(uint64_t tenths) { return static_cast<double>(tenths) / 10.0; }

@@ -7,18 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "scan.h"
+#include "scan_output.h"
 
 namespace hardnut {
 
 constexpr int kScanFormatVersion = 1;
 
-class ScanJsonWriter {
+class ScanJsonWriter : public ScanSink {
  public:
   ScanJsonWriter(std::ostream& out, unsigned threshold);
-  void add(const ScanResult& result);
-  // Closes the document; `interrupted` marks a scan stopped early.
-  void finish(bool interrupted);
+  void add(const ScanResult& result) override;
+  void finish(bool interrupted) override;
 
  private:
   std::ostream& out_;

@@ -19,7 +19,7 @@
 #include "policy.h"
 #include "root_fs.h"
 #include "scan.h"
-#include "scan_json.h"
+#include "scan_output.h"
 #include "unit.h"
 #include "values.h"
 
@@ -256,8 +256,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
            "use --offline=yes\n";
     return 1;
   }
-  if (o.format != "text" && o.format != "json") {
-    err << "hardnut: unknown --format=" << o.format << " (text or json)\n";
+  if (o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "prometheus") {
+    err << "hardnut: unknown --format=" << o.format << " (text, json, sarif or prometheus)\n";
     return 1;
   }
   OutputStyle style = output_style(env);
@@ -337,8 +337,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   scan.load.remember_units = parity;
 
   bool overview = o.overview || overview_of_manager;
-  std::unique_ptr<ScanJsonWriter> json;
-  if (o.format == "json") json = std::make_unique<ScanJsonWriter>(out, o.threshold);
+  std::unique_ptr<ScanSink> json;
+  if (o.format != "text") json = make_scan_sink(o.format, out, {o.threshold, env.cwd});
   std::vector<OverviewRow> rows;
   int status = 0;
   Progress progress(err, env.stderr_is_tty && !parity, jobs.size());

@@ -30,7 +30,12 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
       ctx.warnings.push_back(located(e.message));
       continue;
     }
-    if (e.kind == UnitFileEvent::kSection) continue;
+    if (e.kind == UnitFileEvent::kSection) {
+      // Reports point at the section header when no directive decided a check.
+      if (is_fragment)
+        origins.emplace("[" + e.section + "]", display_path + ":" + std::to_string(e.line));
+      continue;
+    }
     std::vector<std::string> warnings, plain;
     AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
     apply_assignment(e.section, e.key, e.value, line_ctx);
