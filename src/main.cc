@@ -8,7 +8,9 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
+#include "atomic_file.h"
 #include "security_command.h"
 #include "values.h"
 #include "version.h"
@@ -53,6 +55,12 @@ int main(int argc, char** argv) {
   security->add_option("--format", options.format,
                        "text, or json for hardnut's scan document (docs/scan-format.md)");
   security->add_option("-j,--jobs", options.jobs, "Worker threads for scans (default: all cores)");
+  security->add_option("-o,--output", options.output,
+                       "Write the report to FILE (atomically) instead of standard output");
+  security->add_option("--baseline", options.baseline,
+                       "Fail only on units worse than FILE's exposures (recorded if missing)");
+  security->add_flag("--update-baseline", options.update_baseline,
+                     "Rewrite the --baseline file with this run's exposures");
 
   try {
     app.parse(argc, argv);
@@ -96,8 +104,21 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   std::ios::sync_with_stdio(false);
-  int status = hardnut::run_security(options, hardnut::current_environment(), std::cout, std::cerr,
+  if (options.output.empty()) {
+    int status = hardnut::run_security(options, hardnut::current_environment(), std::cout,
+                                       std::cerr, interrupted);
+    std::cout.flush();
+    return status;
+  }
+  // The report goes to the file only once complete, so a reader never sees half of it.
+  std::ostringstream report;
+  int status = hardnut::run_security(options, hardnut::current_environment(), report, std::cerr,
                                      interrupted);
-  std::cout.flush();
+  std::string error;
+  if (status != 130 &&
+      hardnut::write_file_atomically(options.output, report.str(), 0644, error) != 0) {
+    std::cerr << "hardnut: " << error << "\n";
+    return 1;
+  }
   return status;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <clocale>
 #include <cstring>
@@ -13,6 +14,8 @@
 #include <sstream>
 
 #include "assessment.h"
+#include "atomic_file.h"
+#include "baseline.h"
 #include "checks.h"
 #include "embedded_data.h"
 #include "loader.h"
@@ -241,6 +244,43 @@ class Progress {
 
 }  // namespace
 
+// With --baseline: compares this run with the recorded one (or records
+// it); false when a unit got worse or is new and above the threshold.
+bool check_baseline(const SecurityOptions& o, const Exposures& now, std::ostream& err) {
+  std::string text, error;
+  RootFs host("/");
+  int e = host.read_file(o.baseline, text, 64 * 1024 * 1024);
+  if (e == ENOENT) {
+    if (write_file_atomically(o.baseline, format_baseline(now), 0644, error) != 0) {
+      err << "hardnut: " << error << "\n";
+      return false;
+    }
+    err << "hardnut: recorded a baseline of " << now.size() << " units in " << o.baseline << "\n";
+    return true;
+  }
+  Exposures recorded;
+  if (e != 0 || !parse_baseline(text, recorded, error)) {
+    err << "hardnut: cannot use baseline " << o.baseline << ": "
+        << (e != 0 ? std::strerror(e) : error) << "\n";
+    return false;
+  }
+  auto regressions = compare_with_baseline(recorded, now, o.threshold);
+  for (const auto& r : regressions) {
+    if (r.is_new)
+      err << "hardnut: " << r.unit << " is new and above the threshold: " << format_tenths(r.after)
+          << "\n";
+    else
+      err << "hardnut: " << r.unit << " got worse than the baseline: " << format_tenths(r.before)
+          << " -> " << format_tenths(r.after) << "\n";
+  }
+  if (o.update_baseline &&
+      write_file_atomically(o.baseline, format_baseline(now), 0644, error) != 0) {
+    err << "hardnut: " << error << "\n";
+    return false;
+  }
+  return regressions.empty();
+}
+
 int run_security(const SecurityOptions& o, const Environment& env, std::ostream& out,
                  std::ostream& err, const std::atomic<bool>& interrupt) {
   bool overview_of_manager = o.units.empty();
@@ -341,6 +381,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   if (o.format != "text") json = make_scan_sink(o.format, out, {o.threshold, env.cwd});
   std::vector<OverviewRow> rows;
   int status = 0;
+  bool above_threshold = false;
+  Exposures exposures;  // for --baseline
   Progress progress(err, env.stderr_is_tty && !parity, jobs.size());
 
   auto emit = [&](ScanResult& r) {
@@ -355,7 +397,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
     }
     const Assessment& a = *r.assessment;
     if (overview_of_manager && r.service_type == "oneshot") return;  // as systemd's overview
-    if (a.exposure > o.threshold) status = 1;
+    if (a.exposure > o.threshold) above_threshold = true;
+    if (!o.baseline.empty()) exposures[a.unit_id] = a.exposure;
     if (json)
       json->add(r);
     else if (overview)
@@ -385,7 +428,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
     err << "hardnut: interrupted; the scan is incomplete\n";
     return 130;
   }
-  return status;
+  if (o.baseline.empty()) return above_threshold ? 1 : status;
+  return check_baseline(o, exposures, err) ? status : 1;
 }
 
 int run_security(const SecurityOptions& o, const Environment& env, std::string& out,

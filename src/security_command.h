@@ -26,6 +26,9 @@ struct SecurityOptions {
   bool overview = false;               // only the overview table
   std::string format = "text";         // "text" or "json" (hardnut's scan document)
   unsigned jobs = 0;                   // worker threads for scans; 0: one per core
+  std::string output;                  // write stdout's report to this file, atomically
+  std::string baseline;                // compare with (or record) a baseline file
+  bool update_baseline = false;        // rewrite the baseline after comparing
 };
 
 // The environment the command runs in (kept explicit for tests).

@@ -131,5 +131,37 @@ TEST_F(SecurityCommandTest, AsciiGlyphsWithoutEmojiTerminal) {
   EXPECT_NE(out.find("9.6 UNSAFE :-{"), std::string::npos) << out;
 }
 
+TEST_F(SecurityCommandTest, BaselineFailsOnlyOnRegressions) {
+  write("a.service", "[Service]\nExecStart=/bin/true\nUser=foo\n");
+  SecurityOptions o;
+  o.offline = true;
+  o.units = {"a.service"};
+  o.threshold = 10;  // a.service is far above it
+  o.baseline = (dir_ / "baseline.json").string();
+  std::string out, err;
+  EXPECT_EQ(run_security(o, env_, out, err), 0) << err;  // records
+  EXPECT_NE(err.find("recorded a baseline of 1 units"), std::string::npos);
+  EXPECT_EQ(run_security(o, env_, out, err), 0) << err;  // unchanged: passes despite the threshold
+  write("a.service", "[Service]\nExecStart=/bin/true\n");  // root now: worse
+  EXPECT_EQ(run_security(o, env_, out, err), 1);
+  EXPECT_NE(err.find("a.service got worse than the baseline: 9.2 -> 9.6"), std::string::npos)
+      << err;
+}
+
+TEST_F(SecurityCommandTest, ScanDocumentIsOneJsonDocument) {
+  write("a.service", "[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n");
+  write("b.service", "");
+  SecurityOptions o;
+  o.offline = true;
+  o.units = {"a.service", "b.service"};
+  o.format = "json";
+  std::string out, err;
+  EXPECT_EQ(run_security(o, env_, out, err), 1);  // b is masked
+  EXPECT_EQ(out.substr(0, 25), "{\"format\":\"hardnut-scan\",");
+  EXPECT_NE(out.find("\"unit\":\"a.service\""), std::string::npos);
+  EXPECT_NE(out.find("\"errors\":[{\"unit\":\"b.service\""), std::string::npos);
+  EXPECT_NE(out.find("\"line\":3"), std::string::npos);  // PrivateTmp= set on line 3
+}
+
 }  // namespace
 }  // namespace hardnut
