@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "pager.h"
 #include "security_command.h"
 #include "values.h"
 #include "version.h"
@@ -105,8 +106,9 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_interrupt);
   std::ios::sync_with_stdio(false);
   if (options.output.empty()) {
-    int status = hardnut::run_security(options, hardnut::current_environment(), std::cout,
-                                       std::cerr, interrupted);
+    hardnut::Environment env = hardnut::current_environment();
+    hardnut::Pager pager(env.vars, env.stdout_is_tty, options.no_pager);
+    int status = hardnut::run_security(options, env, std::cout, std::cerr, interrupted);
     std::cout.flush();
     return status;
   }

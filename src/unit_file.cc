@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::string_view kWhitespace = " \t\n\r";
 constexpr std::string_view kUtf8Bom = "\xef\xbb\xbf";
+// systemd's LONG_LINE_MAX: the longest physical or continued line.
+constexpr size_t kLongLineMax = 1024 * 1024;
 
 std::string_view strip(std::string_view s) {
   size_t begin = s.find_first_not_of(kWhitespace);
@@ -122,7 +124,6 @@ std::vector<std::string_view> split_lines(std::string_view content) {
 
 LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section) {
   LexResult result;
-  if (content.substr(0, kUtf8Bom.size()) == kUtf8Bom) content.remove_prefix(kUtf8Bom.size());
 
   auto warn = [&](unsigned line, std::string message) {
     UnitFileEvent e{UnitFileEvent::kWarning, line};
@@ -140,6 +141,15 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
     std::string_view line = strip(joined);
     if (line.empty()) return;
 
+    // Before anything else, section headers and ignored sections included:
+    // systemd refuses the file either way.
+    if (!is_valid_utf8(line)) {
+      warn(line_number,
+           "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
+      result.fatal_error = "Invalid argument";
+      stop = true;
+      return;
+    }
     if (line[0] == '[') {
       if (line.back() != ']') {
         warn(line_number, "Invalid section header '" + std::string(line) + "'");
@@ -166,14 +176,6 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
       }
       return;
     }
-    // Checked even in ignored sections: systemd refuses the file either way.
-    if (!is_valid_utf8(line)) {
-      warn(line_number,
-           "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
-      result.fatal_error = "Invalid argument";
-      stop = true;
-      return;
-    }
     if (section_ignored) return;
     if (section.empty()) {
       warn(line_number, "Assignment outside of section. Ignoring.");
@@ -198,10 +200,27 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
 
   std::string continuation;
   bool continuing = false;
+  bool bom_seen = false;
   unsigned line_number = 0;
   for (std::string_view raw : split_lines(content)) {
+    // systemd's read_line() refuses a line of LONG_LINE_MAX bytes or more,
+    // comments included, and the whole file with it (ENOBUFS, no message).
+    if (raw.size() >= kLongLineMax) {
+      result.fatal_error = "No buffer space available";
+      return result;
+    }
     ++line_number;
     if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) continue;
+    // The first line that starts with a byte order mark loses it (a comment
+    // is recognised before that, so "<BOM># x" is not a comment).
+    if (!bom_seen && raw.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+      raw.remove_prefix(kUtf8Bom.size());
+      bom_seen = true;
+    }
+    if (continuing && continuation.size() + raw.size() > kLongLineMax) {
+      result.fatal_error = "No buffer space available";
+      return result;
+    }
     if (ends_in_continuation(raw)) {
       continuation.append(raw.substr(0, raw.size() - 1));
       continuation += ' ';
@@ -215,8 +234,9 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
     process(joined, line_number);
     if (stop) return result;
   }
-  // A continuation still open at the end of the file ends there.
-  if (continuing) process(continuation, line_number);
+  // A continuation still open at the end of the file ends there; systemd
+  // numbers it as one line past the last.
+  if (continuing) process(continuation, line_number + 1);
   return result;
 }
 
