@@ -15,3 +15,7 @@ for preset in dev asan; do
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done
+
+# libFuzzer targets (clang, ASan + UBSan): replay the committed seeds and
+# regressions, then fuzz each target for HARDNUT_FUZZ_SECONDS (default 60).
+fuzz/run.sh

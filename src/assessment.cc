@@ -23,14 +23,22 @@ constexpr uint64_t kThresholds[] = {100, 90, 75, 50, 10, 1, 0};
 // definition order, with glibc's merge sort. A row without a description
 // compares by definition order (reversed); that comparison is not a
 // consistent order, so the algorithm itself must match to get its output.
-int compare_rows(const CheckResult& a, const CheckResult& b) {
-  if (a.description && b.description) {
+int compare_rows(const CheckResult& a, const CheckResult& b, RowOrder order) {
+  if (order == RowOrder::kByWeight) {
+    // Up to 249 the sort column was the (static) weight, descending.
+    if (a.check->weight != b.check->weight) return a.check->weight > b.check->weight ? -1 : 1;
+  } else if (a.description && b.description) {
     int r = std::strcmp(a.description->c_str(), b.description->c_str());
     if (r != 0) return -r;
+  } else if (order == RowOrder::kByDescriptionMissingFirst) {
+    // 258+ puts a row without description before every row with one.
+    if (a.description || b.description) return a.description ? 1 : -1;
   } else if (a.index != b.index) {
     return a.index < b.index ? 1 : -1;
   }
-  int r = std::strcmp(std::string(a.check->name).c_str(), std::string(b.check->name).c_str());
+  // Check names hold no NUL, so comparing the views orders them as strcmp
+  // does, without copying both names for every comparison.
+  int r = a.check->name.compare(b.check->name);
   if (r != 0) return r;
   return a.index < b.index ? -1 : (a.index > b.index ? 1 : 0);
 }
@@ -38,17 +46,18 @@ int compare_rows(const CheckResult& a, const CheckResult& b) {
 // glibc's qsort for small element counts: top-down merge sort, first half
 // of n/2 elements, taking from the first half while cmp <= 0. Elements are
 // row positions; -1 is the table's header row, which sorts first.
-void merge_sort(int* items, size_t n, int* scratch, const std::vector<CheckResult>& rows) {
+void merge_sort(int* items, size_t n, int* scratch, const std::vector<CheckResult>& rows,
+                RowOrder order) {
   if (n <= 1) return;
   size_t n1 = n / 2, n2 = n - n1;
   int* b1 = items;
   int* b2 = items + n1;
-  merge_sort(b1, n1, scratch, rows);
-  merge_sort(b2, n2, scratch, rows);
+  merge_sort(b1, n1, scratch, rows, order);
+  merge_sort(b2, n2, scratch, rows, order);
   auto cmp = [&](int x, int y) {
     if (x < 0) return y < 0 ? 0 : -1;
     if (y < 0) return 1;
-    return compare_rows(rows[static_cast<size_t>(x)], rows[static_cast<size_t>(y)]);
+    return compare_rows(rows[static_cast<size_t>(x)], rows[static_cast<size_t>(y)], order);
   };
   size_t i = 0, j = 0, k = 0;
   while (i < n1 && j < n2) scratch[k++] = cmp(b1[i], b2[j]) <= 0 ? b1[i++] : b2[j++];
@@ -78,14 +87,17 @@ Assessment assess(const ExecSettings& settings, const std::vector<Check>& checks
   for (size_t i = 0; i < checks.size(); ++i) {
     const Check& c = checks[i];
     const CheckOverride* o = nullptr;
-    if (auto it = policy.find(std::string(c.json_field)); it != policy.end()) o = &it->second;
+    // Most runs have no policy: skip building the key for each check.
+    if (!policy.empty())
+      if (auto it = policy.find(std::string(c.json_field)); it != policy.end()) o = &it->second;
     CheckResult r{&c, i, 0, c.weight, c.range, std::nullopt, std::nullopt};
     if (o && o->weight) r.weight = *o->weight;
     if (o && o->range) r.range = *o->range;
 
     if (c.default_dependencies_only && !settings.default_dependencies) {
       r.badness = kNotApplicable;
-      r.description = "Service runs in special boot phase, option is not appropriate";
+      r.description = std::string(context.version ? context.version->special_boot_phase
+                                                  : default_systemd_version().special_boot_phase);
     } else if (r.weight == 0) {
       r.badness = kNotApplicable;
       r.description = "Option excluded by policy, skipping";
@@ -130,7 +142,9 @@ Assessment assess(const ExecSettings& settings, const std::vector<Check>& checks
   }
   std::vector<int> order(rows.size() + 1), scratch(rows.size() + 1);
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i) - 1;
-  merge_sort(order.data(), order.size(), scratch.data(), rows);
+  const SystemdVersion& version = context.version ? *context.version : default_systemd_version();
+  merge_sort(order.data(), order.size(), scratch.data(), rows, version.row_order);
+  a.rows.reserve(rows.size());
   for (size_t i = 1; i < order.size(); ++i)
     a.rows.push_back(std::move(rows[static_cast<size_t>(order[i])]));
   return a;

@@ -15,8 +15,8 @@ struct CheckResult {
   const Check* check;
   size_t index;      // definition order
   uint64_t badness;  // kNotApplicable for n/a
-  unsigned weight;   // after the policy
-  unsigned range;    // after the policy
+  uint64_t weight;   // after the policy
+  uint64_t range;    // after the policy
   std::optional<std::string> description;
   // Per-row EXPOSURE in tenths; nullopt when empty (badness 0 or n/a).
   std::optional<uint64_t> exposure;

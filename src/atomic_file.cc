@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace hardnut {
 
@@ -25,8 +25,7 @@ std::string temp_name(std::string_view base, pid_t pid) {
   uint64_t r = 0;
   if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) {
     static uint64_t counter = 0;
-    r = (static_cast<uint64_t>(time(nullptr)) << 20) ^ ++counter ^
-        reinterpret_cast<uintptr_t>(&r);
+    r = (static_cast<uint64_t>(time(nullptr)) << 20) ^ ++counter ^ reinterpret_cast<uintptr_t>(&r);
   }
   char suffix[64];
   snprintf(suffix, sizeof suffix, "%d-%016llx~", static_cast<int>(pid),
@@ -146,8 +145,7 @@ int write_file_atomically(const std::string& path, std::string_view content, mod
   int c = close(fd);
   fd = -1;
   if (c < 0) return abandon("Failed to write", errno);
-  if (renameat(dfd, tmp.c_str(), dfd, base.c_str()) < 0)
-    return abandon("Failed to replace", errno);
+  if (renameat(dfd, tmp.c_str(), dfd, base.c_str()) < 0) return abandon("Failed to replace", errno);
   // The rename is durable only once the directory is.
   if (fsync(dfd) < 0) {
     int e = errno;

@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <map>
+
 namespace hardnut {
 
 namespace {
@@ -22,6 +25,10 @@ bool runs_privileged(const ExecSettings& s) {
 }
 
 bool is_true_spelling(const std::string& v) { return v == "yes"; }
+
+const SystemdVersion& version_of(const RuleContext& ctx) {
+  return ctx.version ? *ctx.version : default_systemd_version();
+}
 
 CheckOutcome user_rule(const ExecSettings& s, const Check&, const RuleContext&) {
   if (s.user && *s.user == "nobody")
@@ -150,21 +157,21 @@ CheckOutcome architectures_rule(const ExecSettings& s, const Check&, const RuleC
 }
 
 CheckOutcome syscall_rule(const ExecSettings& s, const Check& c, const RuleContext& ctx) {
+  const SystemdVersion& v = version_of(ctx);
   bool allow = s.system_call_filter_allow_list;
   if (!allow && s.system_call_filter.empty())
     return bad(10, "Service does not filter system calls");
   std::string group(c.syscall_group);
+  std::string list = "System call " + std::string(allow ? v.allow_list : v.deny_list) +
+                     " defined for service, and " + group;
   for (const auto& name : ctx.syscalls.resolvable_members(group)) {
     if (s.system_call_filter.count(name) != allow) continue;
-    if (allow)
-      return bad(9, "System call allow list defined for service, and " + group +
-                        " is included (e.g. " + name + " is allowed)");
-    return bad(10, "System call deny list defined for service, and " + group +
-                       " is not included (e.g. " + name + " is allowed)");
+    std::string offender = v.names_offending_syscall ? " (e.g. " + name + " is allowed)" : "";
+    if (allow) return bad(9, list + " is included" + offender);
+    return bad(10, list + " is not included" + offender);
   }
-  if (allow)
-    return bad(0, "System call allow list defined for service, and " + group + " is not included");
-  return bad(0, "System call deny list defined for service, and " + group + " is included");
+  if (allow) return bad(0, list + " is not included");
+  return bad(v.deny_list_included_badness, list + " is included");
 }
 
 bool is_localhost(const IpPrefix& p, bool online) {
@@ -185,18 +192,23 @@ CheckOutcome ip_address_rule(const ExecSettings& s, const Check&, const RuleCont
     if (p.prefix_length != 0) continue;
     (p.family == AF_INET ? deny4 : deny6) = true;
   }
-  if (!(deny4 && deny6)) return bad(10, "Service does not define an IP address allow list");
+  std::string allow_list(version_of(ctx).allow_list);
+  if (!(deny4 && deny6)) return bad(10, "Service does not define an IP address " + allow_list);
   bool localhost = false, other = false;
   for (const auto& p : s.ip_address_allow) (is_localhost(p, ctx.online) ? localhost : other) = true;
-  if (other) return bad(5, "Service defines IP address allow list with non-localhost entries");
-  if (localhost) return bad(2, "Service defines IP address allow list with only localhost entries");
+  if (other)
+    return bad(5, "Service defines IP address " + allow_list + " with non-localhost entries");
+  if (localhost)
+    return bad(2, "Service defines IP address " + allow_list + " with only localhost entries");
   return bad(0, "Service blocks all IP address ranges");
 }
 
-CheckOutcome device_allow_rule(const ExecSettings& s, const Check&, const RuleContext&) {
+CheckOutcome device_allow_rule(const ExecSettings& s, const Check&, const RuleContext& ctx) {
   if (s.device_policy != "strict" && s.device_policy != "closed")
     return bad(10, "Service has no device ACL");
   if (s.device_allow.empty()) return bad(0, "Service has a minimal device ACL");
+  if (!version_of(ctx).device_acl_lists_devices)
+    return bad(5, "Service has a device ACL with some special devices");
   std::string list;
   for (const auto& e : s.device_allow) list += (list.empty() ? "" : " ") + e;
   return bad(5, "Service has a device ACL with some special devices: " + list);
@@ -556,6 +568,43 @@ std::vector<Check> build_v252() {
 const std::vector<Check>& checks_v252() {
   static const std::vector<Check> table = build_v252();
   return table;
+}
+
+namespace {
+
+std::vector<Check> build_for(const SystemdVersion& v) {
+  std::vector<Check> table;
+  for (Check c : checks_v252()) {
+    if (std::find(v.absent_checks.begin(), v.absent_checks.end(), c.json_field) !=
+        v.absent_checks.end())
+      continue;
+    for (const auto& r : v.renamed_checks)
+      if (r.json_field == c.json_field) c.name = r.name;
+    for (const auto& d : v.changed_descriptions) {
+      if (d.json_field != c.json_field) continue;
+      if (!d.good.empty()) c.description_good = d.good;
+      if (!d.bad.empty()) c.description_bad = d.bad;
+    }
+    table.push_back(c);
+  }
+  return table;
+}
+
+}  // namespace
+
+const std::vector<Check>& checks_for(const SystemdVersion& version) {
+  // Built once for every profile, so that scan threads only read.
+  static const std::map<unsigned, std::vector<Check>> tables = [] {
+    std::map<unsigned, std::vector<Check>> t;
+    for (unsigned n : supported_systemd_versions()) {
+      const SystemdVersion& v = systemd_version(n);
+      if (!v.absent_checks.empty() || !v.renamed_checks.empty() || !v.changed_descriptions.empty())
+        t.emplace(n, build_for(v));
+    }
+    return t;
+  }();
+  auto it = tables.find(version.number);
+  return it == tables.end() ? checks_v252() : it->second;
 }
 
 }  // namespace hardnut

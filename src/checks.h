@@ -11,6 +11,7 @@
 
 #include "exec_settings.h"
 #include "syscall_filter.h"
+#include "systemd_version.h"
 
 namespace hardnut {
 
@@ -29,6 +30,8 @@ struct Check;
 struct RuleContext {
   const SyscallTable& syscalls;
   bool online = false;  // live mode classifies IPAddressAllow= differently
+  // The version whose wording and rules apply; nullptr: 252.
+  const SystemdVersion* version = nullptr;
 };
 
 using Rule = CheckOutcome (*)(const ExecSettings&, const Check&, const RuleContext&);
@@ -53,5 +56,9 @@ struct Check {
 
 // The 81 checks of systemd 252, in definition order.
 const std::vector<Check>& checks_v252();
+
+// The checks of a version: 252's table without the checks it lacks, with
+// its names and descriptions (SystemdVersion).
+const std::vector<Check>& checks_for(const SystemdVersion& version);
 
 }  // namespace hardnut

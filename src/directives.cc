@@ -28,9 +28,9 @@ using KeyIndex =
 
 // Parses `systemd --dump-configuration-items` output: "[Section]" headers
 // followed by "Key=TYPE" lines.
-KeyIndex load_key_index() {
+KeyIndex load_key_index(std::string_view file) {
   KeyIndex index;
-  std::istringstream in{std::string(embedded_file("config-items-v252.txt"))};
+  std::istringstream in{std::string(embedded_file(file))};
   std::string line, section;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -44,9 +44,34 @@ KeyIndex load_key_index() {
   return index;
 }
 
-const KeyIndex& key_index() {
-  static const KeyIndex index = load_key_index();
-  return index;
+const KeyIndex& key_index(const SystemdVersion& version) {
+  // Every version's list is parsed once, up front, so that scan threads only read.
+  static const std::map<std::string_view, KeyIndex> indexes = [] {
+    std::map<std::string_view, KeyIndex> m;
+    for (unsigned n : supported_systemd_versions()) {
+      std::string_view file = systemd_version(n).config_items;
+      if (!m.count(file)) m.emplace(file, load_key_index(file));
+    }
+    return m;
+  }();
+  return indexes.at(version.config_items);
+}
+
+const SystemdVersion& version_of(const AssignmentContext& ctx) {
+  return ctx.version ? *ctx.version : default_systemd_version();
+}
+
+// A spelling the version accepts beyond 252's booleans (PrivateTmp=disconnected).
+std::optional<bool> extra_value(const AssignmentContext& ctx, std::string_view key,
+                                std::string_view value) {
+  for (const auto& x : version_of(ctx).extra_values) {
+    if (x.key != key) continue;
+    if (x.value == value) return x.means;
+    if (x.value.size() > 1 && x.value.back() == '*' &&
+        value.substr(0, x.value.size() - 1) == x.value.substr(0, x.value.size() - 1))
+      return x.means;
+  }
+  return std::nullopt;
 }
 
 // ---- Value helpers ------------------------------------------------------
@@ -63,6 +88,15 @@ std::vector<std::string> split_words(const std::string& value) {
   return words;
 }
 
+// The words of a value with quotes removed; nullopt, after systemd's
+// warning, when a quote is left open.
+std::optional<std::vector<std::string>> unquoted_words(AssignmentContext& ctx,
+                                                       const std::string& value) {
+  auto words = hardnut::unquoted_words(value);
+  if (!words) ctx.warnings.push_back("Invalid syntax, ignoring: " + value);
+  return words;
+}
+
 std::optional<std::string> expand(AssignmentContext& ctx, const std::string& value) {
   auto r = expand_specifiers(value, ctx.specifiers);
   if (!r)
@@ -76,7 +110,11 @@ using Handler = void (*)(AssignmentContext&, const std::string& key, const std::
 
 // A boolean setting stored in ExecSettings.
 template <bool ExecSettings::*field>
-void set_bool(AssignmentContext& ctx, const std::string&, const std::string& value) {
+void set_bool(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (auto extra = extra_value(ctx, key, value)) {
+    ctx.config.exec.*field = *extra;
+    return;
+  }
   auto b = parse_boolean(value);
   if (!b) {
     ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
@@ -93,6 +131,52 @@ struct EnumSpec {
 
 void warn_enum(AssignmentContext& ctx, const char* what, const std::string& value) {
   ctx.warnings.push_back(std::string("Failed to parse ") + what + ", ignoring: " + value);
+}
+
+// PrivateMounts=: a boolean in 252; a tri-state in 257+, where the empty
+// value resets it to unset (SystemdVersion::private_mounts_unset_is_good).
+void set_private_mounts(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  if (value.empty() && version_of(ctx).private_mounts_unset_is_good) {
+    ctx.config.private_mounts.reset();
+    return;
+  }
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.private_mounts = *b;
+}
+
+// PrivatePIDs= (257+; an unknown key before): only verification reads it.
+void set_private_pids(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  auto b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse boolean value, ignoring: " + value);
+    return;
+  }
+  ctx.config.private_pids = *b;
+}
+
+// ProtectHostname=: an enum from 258 (yes, no, private, private:NAME) that
+// resets on an empty value and words its rejection on its own.
+void set_protect_hostname(AssignmentContext& ctx, const std::string& key,
+                          const std::string& value) {
+  if (!version_of(ctx).protect_hostname_enum) {
+    set_bool<&ExecSettings::protect_hostname>(ctx, key, value);
+    return;
+  }
+  if (value.empty()) {
+    ctx.config.exec.protect_hostname = false;
+    return;
+  }
+  auto b = extra_value(ctx, key, value);
+  if (!b) b = parse_boolean(value);
+  if (!b) {
+    ctx.warnings.push_back("Failed to parse " + key + "=" + value + ", ignoring.");
+    return;
+  }
+  ctx.config.exec.protect_hostname = *b;
 }
 
 void set_protect_home(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -148,8 +232,9 @@ void set_device_policy(AssignmentContext& ctx, const std::string&, const std::st
     warn_enum(ctx, "device policy", value);
 }
 
-void set_service_type(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  if (one_of(value, {"simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"}))
+void set_service_type(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (one_of(value, {"simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"}) ||
+      extra_value(ctx, key, value))
     ctx.config.service_type = value;
   else
     warn_enum(ctx, "service type", value);
@@ -259,9 +344,13 @@ void set_root_path(AssignmentContext& ctx, const std::string& key, const std::st
 
 void set_working_directory(AssignmentContext& ctx, const std::string& key,
                            const std::string& value) {
+  ctx.config.working_directory_home = false;
   if (value.empty()) return;
   std::string v = value[0] == '-' ? value.substr(1) : value;
-  if (v == "~") return;
+  if (v == "~") {
+    ctx.config.working_directory_home = true;
+    return;
+  }
   auto path = expand_specifiers(v, ctx.specifiers);
   if (!path) {
     ctx.warnings.push_back("Failed to resolve unit specifiers in working directory path '" + v +
@@ -279,8 +368,15 @@ void set_working_directory(AssignmentContext& ctx, const std::string& key,
 }
 
 void set_bounding_set(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  apply_capability_assignment(value, ~uint64_t{0}, ctx.config.exec.capability_bounding_set,
-                              ctx.warnings);
+  uint64_t& set = ctx.config.exec.capability_bounding_set;
+  apply_capability_assignment(value, ~uint64_t{0}, set, ctx.warnings);
+  // 258+: "~" with no known capability yields every known capability, which
+  // is no longer the unset value, so a later line adds to it instead of
+  // replacing it.
+  constexpr uint64_t kKnownCapabilities = (uint64_t{1} << 41) - 1;  // up to CAP_CHECKPOINT_RESTORE
+  if (version_of(ctx).inverted_empty_bounding_set_is_known_caps && set == ~uint64_t{0} &&
+      !value.empty() && value[0] == '~')
+    set = kKnownCapabilities;
 }
 
 void set_ambient(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -288,17 +384,12 @@ void set_ambient(AssignmentContext& ctx, const std::string&, const std::string& 
 }
 
 void set_umask(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  bool ok = !value.empty() && value.size() <= 8;
-  unsigned mode = 0;
-  for (char c : value) {
-    if (c < '0' || c > '7') ok = false;
-    mode = mode * 8 + static_cast<unsigned>(c - '0');
-  }
-  if (!ok || mode > 07777) {
+  auto mode = parse_mode(value);
+  if (!mode) {
     ctx.warnings.push_back("Failed to parse mode value, ignoring: " + value);
     return;
   }
-  ctx.config.umask = mode;
+  ctx.config.umask = *mode;
 }
 
 void set_delegate(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -327,7 +418,9 @@ void set_delegate(AssignmentContext& ctx, const std::string&, const std::string&
                                                      "bpf-foreign",
                                                      "bpf-socket-bind",
                                                      "bpf-restrict-network-interfaces"};
-  for (const auto& w : split_words(value))
+  auto words = unquoted_words(ctx, value);
+  if (!words) return;
+  for (const auto& w : *words)
     if (!kControllers.count(w))
       ctx.warnings.push_back("Invalid controller name '" + w + "', ignoring");
   ctx.config.exec.delegate = true;
@@ -338,7 +431,34 @@ void set_namespaces(AssignmentContext& ctx, const std::string&, const std::strin
 }
 
 void set_address_families(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  apply_address_families_assignment(value, ctx.config.address_families, ctx.warnings);
+  if (!version_of(ctx).address_families_stop_at_unknown || value.empty() || value == "none") {
+    apply_address_families_assignment(value, ctx.config.address_families, ctx.warnings);
+    return;
+  }
+  // 258+: the first unknown family ends the assignment (the families before
+  // it stay applied) and the warning quotes the whole value.
+  AddressFamilyFilter& filter = ctx.config.address_families;
+  bool invert = value[0] == '~';
+  std::string_view rest(value);
+  if (invert) rest.remove_prefix(1);
+  if (!filter.configured) {
+    filter.configured = true;
+    filter.allow_list = !invert;
+  }
+  std::string word;
+  for (;;) {
+    WordResult r = extract_word(&rest, &word, Quotes::kUnquote);
+    if (r == WordResult::kEnd) return;
+    if (r == WordResult::kSyntaxError) {
+      ctx.warnings.push_back("Invalid syntax, ignoring: " + value.substr(invert ? 1 : 0));
+      return;
+    }
+    if (!address_family_from_name(word)) {
+      ctx.warnings.push_back("Failed to parse address family, ignoring: " + value);
+      return;
+    }
+    apply_address_families_assignment((invert ? "~" : "") + word, filter, ctx.warnings);
+  }
 }
 
 void set_syscall_filter(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -370,11 +490,8 @@ void add_filter_path(AssignmentContext& ctx, const std::string& key, const std::
                            "', ignoring: Invalid slot");
     return;
   }
-  if (!is_absolute_path(*path)) {
-    ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *path);
-    return;
-  }
-  (ctx.config.exec.*field).push_back(*path);
+  auto checked = checked_path(key, *path, PathRule::kAbsolute, false, ctx.warnings);
+  if (checked) (ctx.config.exec.*field).push_back(*checked);
 }
 
 void add_device_allow(AssignmentContext& ctx, const std::string& key, const std::string& value) {
@@ -417,7 +534,44 @@ void add_device_allow(AssignmentContext& ctx, const std::string& key, const std:
   std::string normalized;
   for (char c : std::string("rwm"))
     if (rights.find(c) != std::string::npos) normalized += c;
-  list.insert(list.begin(), *expanded + ":" + normalized);
+  // Appended, oldest first: inserting at the front made 100,000 lines
+  // quadratic. effective_settings() turns the list round once.
+  list.push_back(*expanded + ":" + normalized);
+}
+
+// The PARTITION:OPTIONS pairs after SOURCE:DESTINATION; a lone last
+// OPTIONS applies to the root partition. A bad partition name only drops
+// its own options.
+void warn_bad_partitions(const std::string& entry, size_t first_colon,
+                         std::vector<std::string>& warnings) {
+  size_t second = entry.find(':', first_colon + 1);
+  if (second == std::string::npos) return;
+  std::vector<std::string> parts;
+  for (size_t start = second + 1;;) {
+    size_t end = entry.find(':', start);
+    parts.push_back(entry.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  static const std::set<std::string> kPlainPartitions = {"home", "srv", "esp", "xbootldr",
+                                                         "swap", "tmp", "var"};
+  auto is_designator = [](std::string name) {
+    if (kPlainPartitions.count(name)) return true;
+    for (const char* sig : {"-verity-sig", "-verity"})
+      if (name.size() > strlen(sig) && name.ends_with(sig)) {
+        name.resize(name.size() - strlen(sig));
+        break;
+      }
+    for (const char* variant : {"-secondary", "-other"})
+      if (name.size() > strlen(variant) && name.ends_with(variant)) {
+        name.resize(name.size() - strlen(variant));
+        break;
+      }
+    return name == "root" || name == "usr";
+  };
+  for (size_t i = 0; i + 1 < parts.size(); i += 2)
+    if (!parts[i].empty() && !is_designator(parts[i]))
+      warnings.push_back("Invalid partition name " + parts[i] + ", ignoring");
 }
 
 // MountImages=SOURCE:DESTINATION[:OPTIONS] ...; entries with a bad path
@@ -466,6 +620,7 @@ void set_mount_images(AssignmentContext& ctx, const std::string& key, const std:
       ctx.warnings.push_back(key + "= path is not absolute, ignoring: " + *dst);
       continue;
     }
+    warn_bad_partitions(entry, colon, ctx.warnings);
     ctx.config.has_mount_images = true;
   }
 }
@@ -548,6 +703,11 @@ bool is_valid_base64(const std::string& data) {
 }
 
 // LoadCredential[Encrypted]=ID[:PATH] and SetCredential[Encrypted]=ID:DATA.
+// ImportCredential= (257+; an unknown key before): only verification reads it.
+void set_import_credential(AssignmentContext& ctx, const std::string&, const std::string& value) {
+  ctx.config.imports_credentials = !value.empty();
+}
+
 void set_credential(AssignmentContext& ctx, const std::string& key, const std::string& value) {
   bool load = key.rfind("Load", 0) == 0;
   bool encrypted = key.find("Encrypted") != std::string::npos;
@@ -590,6 +750,15 @@ void set_exec(AssignmentContext& ctx, const std::string& key, const std::string&
     if (count) *count = 0;
     return;
   }
+  if (version_of(ctx).ignores_double_bang) {
+    // 258+ dropped the "!!" prefix (ambient capabilities fallback) and says so.
+    std::string_view prefix(value);
+    prefix = prefix.substr(0, prefix.find_first_not_of("-@:+!|"));
+    if (prefix.find("!!") != std::string_view::npos)
+      ctx.warnings.push_back("The !! modifier for " + key +
+                             "= lines is no longer supported and is now ignored. Please update "
+                             "your unit files and remove the modifier.");
+  }
   ExecLine line = parse_exec_line(value, ctx.specifiers);
   for (auto& w : line.warnings) ctx.warnings.push_back(w);
   if (line.fatal) {
@@ -599,8 +768,12 @@ void set_exec(AssignmentContext& ctx, const std::string& key, const std::string&
   if (count) *count += line.commands;
 }
 
-void set_success_action(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  ctx.config.has_success_action = !value.empty() && value != "none";
+void set_success_action(AssignmentContext& ctx, const std::string& key, const std::string& value) {
+  if (!is_emergency_action(value)) {
+    ctx.warnings.push_back("Failed to parse " + key + "=, ignoring: " + value);
+    return;
+  }
+  ctx.config.has_success_action = value != "none";
 }
 
 void set_remain_after_exit(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -675,17 +848,6 @@ void set_default_dependencies(AssignmentContext& ctx, const std::string&,
 }
 
 // Settings systemd only warns about; they do not change the assessment.
-void warn_output(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  if (value == "syslog" || value == "syslog+console") {
-    // systemd says "output" for StandardError= too.
-    ctx.warnings.push_back("Standard output type " + value +
-                           " is obsolete, automatically updating to " +
-                           (value == "syslog" ? "journal" : "journal+console") +
-                           ". Please update your unit file, and consider removing the setting "
-                           "altogether.");
-  }
-}
-
 void warn_kill_mode(AssignmentContext& ctx, const std::string&, const std::string& value) {
   if (value == "none")
     ctx.warnings.push_back(
@@ -700,11 +862,19 @@ void warn_kill_mode(AssignmentContext& ctx, const std::string&, const std::strin
 
 void check_documentation(AssignmentContext& ctx, const std::string&, const std::string& value) {
   static const char* const kSchemes[] = {"http://", "https://", "file:", "info:", "man:"};
-  for (const auto& url : split_words(value)) {
+  auto words = unquoted_words(ctx, value);
+  if (!words) return;
+  for (const auto& word : *words) {
+    auto url = expand_specifiers(word, ctx.specifiers);
+    if (!url) {
+      ctx.warnings.push_back("Failed to resolve unit specifiers in '" + word +
+                             "', ignoring: Invalid slot");
+      continue;
+    }
     bool ok = false;
     for (auto s : kSchemes)
-      if (url.rfind(s, 0) == 0 && url.size() > strlen(s)) ok = true;
-    if (!ok) ctx.warnings.push_back("Invalid URL, ignoring: " + url);
+      if (url->rfind(s, 0) == 0 && url->size() > strlen(s)) ok = true;
+    if (!ok) ctx.warnings.push_back("Invalid URL, ignoring: " + *url);
   }
 }
 
@@ -719,7 +889,8 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"CapabilityBoundingSet", set_bounding_set},
       {"AmbientCapabilities", set_ambient},
       {"PrivateDevices", set_bool<&ExecSettings::private_devices>},
-      {"PrivateMounts", set_bool<&ExecSettings::private_mounts>},
+      {"PrivateMounts", set_private_mounts},
+      {"PrivatePIDs", set_private_pids},
       {"PrivateNetwork", set_bool<&ExecSettings::private_network>},
       {"PrivateTmp", set_bool<&ExecSettings::private_tmp>},
       {"PrivateUsers", set_bool<&ExecSettings::private_users>},
@@ -728,7 +899,7 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"ProtectKernelTunables", set_bool<&ExecSettings::protect_kernel_tunables>},
       {"ProtectKernelLogs", set_bool<&ExecSettings::protect_kernel_logs>},
       {"ProtectClock", set_bool<&ExecSettings::protect_clock>},
-      {"ProtectHostname", set_bool<&ExecSettings::protect_hostname>},
+      {"ProtectHostname", set_protect_hostname},
       {"LockPersonality", set_bool<&ExecSettings::lock_personality>},
       {"MemoryDenyWriteExecute", set_bool<&ExecSettings::memory_deny_write_execute>},
       {"NoNewPrivileges", set_bool<&ExecSettings::no_new_privileges>},
@@ -753,6 +924,7 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"LoadCredentialEncrypted", set_credential},
       {"SetCredential", set_credential},
       {"SetCredentialEncrypted", set_credential},
+      {"ImportCredential", set_import_credential},
       {"Delegate", set_delegate},
       {"DevicePolicy", set_device_policy},
       {"DeviceAllow", add_device_allow},
@@ -764,8 +936,6 @@ const std::map<std::string, Handler, std::less<>>& exec_handlers() {
       {"ExecStartPost", set_exec},
       {"ExecStopPre", set_exec},
       {"ExecStopPost", set_exec},
-      {"StandardOutput", warn_output},
-      {"StandardError", warn_output},
       {"KillMode", warn_kill_mode},
   };
   return table;
@@ -834,17 +1004,117 @@ bool is_known_section(std::string_view unit_type, std::string_view section) {
 }
 
 bool is_known_key(std::string_view section, std::string_view key) {
-  auto it = key_index().find(section);
-  return it != key_index().end() && it->second.count(key);
+  return is_known_key(default_systemd_version(), section, key);
+}
+
+bool is_known_key(const SystemdVersion& version, std::string_view section, std::string_view key) {
+  const KeyIndex& index = key_index(version);
+  auto it = index.find(section);
+  return it != index.end() && it->second.count(key);
 }
 
 namespace {
 
+// The errno text newer versions append when a value of `kind` is rejected:
+// a negative number or one too large is out of range, anything else invalid.
+std::string errno_text(std::string_view kind, std::string_view value) {
+  constexpr std::string_view kErange = "Numerical result out of range",
+                             kEinval = "Invalid argument";
+  auto all_of_chars = [](std::string_view s, std::string_view set) {
+    return !s.empty() && s.find_first_not_of(set) == std::string_view::npos;
+  };
+  if (kind == "unsigned" || kind == "sec") {
+    if (value.size() > 1 && value[0] == '-' && all_of_chars(value.substr(1), "0123456789"))
+      return std::string(kErange);
+    if (kind == "unsigned" && all_of_chars(value, "0123456789") &&
+        (value.size() > 10 || std::stoull(std::string(value)) > 0xffffffffull))
+      return std::string(kErange);
+    return std::string(kEinval);
+  }
+  if (kind == "mode") {
+    if (all_of_chars(value, "01234567") &&
+        (value.size() > 12 || std::stoull(std::string(value), nullptr, 8) > 07777))
+      return std::string(kErange);
+    return std::string(kEinval);
+  }
+  if (kind == "base64") {  // the data after "ID:"; a partial last group is EPIPE
+    size_t colon = value.find(':');
+    std::string data;
+    for (char c : value.substr(colon == std::string_view::npos ? value.size() : colon + 1))
+      if (!isspace(static_cast<unsigned char>(c))) data += c;
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    if (all_of_chars(data, kAlphabet) && data.size() % 4 != 0) return "Broken pipe";
+    return std::string(kEinval);
+  }
+  return std::string(kEinval);
+}
+
+// Fills {key}, {value}, {section} and {errno:KIND} of a
+// SystemdVersion::MessageRewrite pattern.
+std::string fill_pattern(std::string_view pattern, std::string_view section, std::string_view key,
+                         std::string_view value) {
+  std::string out(pattern);
+  for (auto [name, text] : {std::pair<std::string_view, std::string_view>{"{key}", key},
+                            {"{value}", value},
+                            {"{section}", section}}) {
+    for (size_t at = out.find(name); at != std::string::npos; at = out.find(name, at + text.size()))
+      out.replace(at, name.size(), text);
+  }
+  if (size_t at = out.find("{errno:"); at != std::string::npos) {
+    size_t end = out.find('}', at);
+    out.replace(at, end + 1 - at, errno_text(out.substr(at + 7, end - at - 7), value));
+  }
+  return out;
+}
+
+// Words the warnings of one assignment as the version does.
+void reword_parse_warnings(AssignmentContext& ctx, size_t first, std::string_view section,
+                           const std::string& key, const std::string& value) {
+  for (size_t i = first; i < ctx.warnings.size(); ++i) {
+    std::string& w = ctx.warnings[i];
+    for (const auto& r : version_of(ctx).parser_messages) {
+      std::string from = fill_pattern(r.from, section, key, value);
+      std::string to = fill_pattern(r.to, section, key, value);
+      size_t star = from.find("{*}");
+      if (star == std::string::npos) {
+        if (w != from) continue;
+        w = to;
+        break;
+      }
+      std::string_view head(from.data(), star), tail(from.data() + star + 3);
+      if (w.size() < head.size() + tail.size() || w.compare(0, head.size(), head) != 0 ||
+          w.compare(w.size() - tail.size(), tail.size(), tail) != 0)
+        continue;
+      std::string any = w.substr(head.size(), w.size() - head.size() - tail.size());
+      w = to.replace(to.find("{*}"), 3, any);
+      break;
+    }
+  }
+}
+
+// 257+ shows the notice the manager gives when it moves a PID file or a
+// socket path from /var/run/ to /run/.
+void warn_legacy_var_run(AssignmentContext& ctx, std::string_view section, const std::string& key,
+                         const std::string& value) {
+  bool pid_file = section == "Service" && key == "PIDFile";
+  bool socket_path = section == "Socket" && one_of(key, {"ListenStream", "ListenDatagram",
+                                                         "ListenSequentialPacket", "ListenFIFO"});
+  if (!pid_file && !socket_path) return;
+  auto path = expand_specifiers(value, ctx.specifiers);
+  if (!path || path->rfind("/var/run/", 0) != 0) return;
+  ctx.warnings.push_back(key + "= references a path below legacy directory /var/run/, updating " +
+                         *path + " \xe2\x86\x92 /run/" + path->substr(9) +
+                         "; please update the unit file accordingly.");
+}
+
 // Settings hardnut does not interpret still get systemd's warnings.
 void check_generic(AssignmentContext& ctx, std::string_view section, const std::string& key,
                    const std::string& value) {
-  const std::string& type = key_index().find(section)->second.find(key)->second;
-  check_value_syntax(section, key, type, value, ctx.specifiers, ctx.warnings);
+  const std::string& type = key_index(version_of(ctx)).find(section)->second.find(key)->second;
+  if (check_value_syntax(section, key, type, value, ctx.specifiers, ctx.warnings,
+                         ctx.plain_messages))
+    ctx.fatal = true;
 }
 
 }  // namespace
@@ -852,7 +1122,11 @@ void check_generic(AssignmentContext& ctx, std::string_view section, const std::
 void apply_assignment(std::string_view section, const std::string& key, const std::string& value,
                       AssignmentContext& ctx) {
   if (key.rfind("X-", 0) == 0) return;
-  if (!is_known_key(section, key)) {
+  if (auto removed = removed_option_message(section, key)) {
+    ctx.warnings.push_back(*removed);
+    return;
+  }
+  if (!is_known_key(version_of(ctx), section, key)) {
     ctx.warnings.push_back("Unknown key '" + key + "' in section [" + std::string(section) +
                            "], ignoring.");
     return;
@@ -863,11 +1137,29 @@ void apply_assignment(std::string_view section, const std::string& key, const st
     it->second(ctx, key, value);
     return true;
   };
-  if (section == "Unit" && run(unit_handlers())) return;
-  if (section == "Service" && run(service_handlers())) return;
-  if (section == "Socket" && run(socket_handlers())) return;
-  if (section != "Unit" && section != "Install" && run(exec_handlers())) return;
-  check_generic(ctx, section, key, value);
+  size_t first_new_warning = ctx.warnings.size();
+  if (!(section == "Unit" && run(unit_handlers())) &&
+      !(section == "Service" && run(service_handlers())) &&
+      !(section == "Socket" && run(socket_handlers())) &&
+      !(section != "Unit" && section != "Install" && run(exec_handlers())))
+    check_generic(ctx, section, key, value);
+  if (!version_of(ctx).parser_messages.empty())
+    reword_parse_warnings(ctx, first_new_warning, section, key, value);
+  if (version_of(ctx).warns_legacy_var_run) warn_legacy_var_run(ctx, section, key, value);
+}
+
+bool accepts_assignment(const SystemdVersion& version, const SyscallTable& syscalls,
+                        std::string_view section, const std::string& key,
+                        const std::string& value) {
+  UnitConfig scratch;
+  scratch.exec.unit_id = "hardnut-probe.service";
+  scratch.exec.unit_type = "service";
+  SpecifierContext spec{*parse_unit_name("hardnut-probe.service"), "/hardnut-probe.service", false};
+  std::vector<std::string> warnings, plain;
+  AssignmentContext ctx{scratch, spec, syscalls, warnings, plain};
+  ctx.version = &version;
+  apply_assignment(section, key, value, ctx);
+  return warnings.empty() && !ctx.fatal;
 }
 
 }  // namespace hardnut

@@ -9,6 +9,7 @@
 
 #include "specifiers.h"
 #include "syscall_filter.h"
+#include "systemd_version.h"
 #include "unit_config.h"
 
 namespace hardnut {
@@ -21,6 +22,8 @@ bool is_known_section(std::string_view unit_type, std::string_view section);
 
 // Whether systemd 252 knows KEY in SECTION.
 bool is_known_key(std::string_view section, std::string_view key);
+// Whether that version of systemd knows KEY in SECTION.
+bool is_known_key(const SystemdVersion& version, std::string_view section, std::string_view key);
 
 struct AssignmentContext {
   UnitConfig& config;
@@ -29,7 +32,15 @@ struct AssignmentContext {
   std::vector<std::string>& warnings;        // "file:line:"-prefixed by the caller
   std::vector<std::string>& plain_messages;  // printed without a location
   bool fatal = false;                        // systemd refuses the unit
+  const SystemdVersion* version = nullptr;   // whose keys and values; nullptr: 252
 };
+
+// Whether `version` takes KEY=VALUE in SECTION without a complaint: the key
+// is known and the value parses (no warning, not fatal). For suggest and
+// harden, which must never propose what the target version rejects.
+// `syscalls` is the version's syscall table (security_command.h).
+bool accepts_assignment(const SystemdVersion& version, const SyscallTable& syscalls,
+                        std::string_view section, const std::string& key, const std::string& value);
 
 // Applies one KEY=VALUE line of SECTION.
 void apply_assignment(std::string_view section, const std::string& key, const std::string& value,

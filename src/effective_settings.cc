@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 
 #include "unit_config.h"
@@ -43,11 +44,17 @@ bool UnitConfig::has_encrypted_credentials() const {
 
 std::string UnitConfig::effective_service_type() const {
   if (service_type) return *service_type;
+  // The manager's guess: a bus name means D-Bus activation.
+  if (!bus_name.empty()) return "dbus";
   return exec_start_count == 0 ? "oneshot" : "simple";
 }
 
-ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask) {
+ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask,
+                                const SystemdVersion& version) {
   ExecSettings e = config.exec;
+  // The parser collects DeviceAllow= oldest first; the manager lists newest first.
+  std::reverse(e.device_allow.begin(), e.device_allow.end());
+  e.private_mounts = config.private_mounts.value_or(version.private_mounts_unset_is_good);
   bool is_service = e.unit_type == "service";
 
   if (e.dynamic_user) {
@@ -75,8 +82,9 @@ ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned 
       prepend(e.device_allow, entry);
   }
   if (e.protect_clock && device_acl_in_force(e)) prepend(e.device_allow, "char-rtc:r");
-  if (device_acl_in_force(e) && config.has_encrypted_credentials())
-    prepend(e.device_allow, "/dev/tpmrm0:rw");
+  if (device_acl_in_force(e) && config.has_encrypted_credentials() &&
+      !version.credential_tpm_device.empty())
+    prepend(e.device_allow, std::string(version.credential_tpm_device));
 
   if (config.keyring_mode)
     e.keyring_mode = *config.keyring_mode;

@@ -8,6 +8,7 @@ namespace {
 
 struct Token {
   std::string text;
+  size_t start = 0;        // offset of the word in the raw value
   bool separator = false;  // an unquoted, unescaped ";"
 };
 
@@ -19,6 +20,7 @@ bool tokenize(const std::string& value, std::vector<Token>& tokens) {
     while (i < value.size() && isspace(static_cast<unsigned char>(value[i]))) ++i;
     if (i >= value.size()) break;
     Token t;
+    t.start = i;
     bool plain = true;
     char quote = 0;
     while (i < value.size() && (quote || !isspace(static_cast<unsigned char>(value[i])))) {
@@ -83,9 +85,11 @@ ExecLine parse_exec_line(const std::string& value, const SpecifierContext& speci
     const std::string original = tokens[i].text;
     std::string path = original;
     bool ignore = false;
+    bool separate_argv0 = false;
     size_t p = 0;
     while (p < path.size() && std::string("-@:+!").find(path[p]) != std::string::npos) {
       if (path[p] == '-') ignore = true;
+      if (path[p] == '@') separate_argv0 = true;
       ++p;
     }
     path = path.substr(p);
@@ -107,6 +111,13 @@ ExecLine parse_exec_line(const std::string& value, const SpecifierContext& speci
                   *expanded);
     if (expanded->back() == '/')
       return fail("Executable path specifies a directory" + suffix + ": " + *expanded);
+    // With '@' the next word is argv[0]; without one the command has no
+    // argv at all. systemd quotes the raw rest of the line from this command.
+    const size_t command_start = tokens[i].start;
+    ++i;
+    if (separate_argv0 && (i == tokens.size() || tokens[i].separator))
+      return fail("Empty executable name or zeroeth argument" + suffix + ": " +
+                  value.substr(command_start));
     ++out.commands;
     while (i < tokens.size() && !tokens[i].separator) ++i;
   }

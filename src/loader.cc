@@ -6,6 +6,48 @@ namespace hardnut {
 
 namespace {
 
+// Names systemd's directory listings pass over: hidden files and the
+// leftovers of editors and package managers.
+bool is_hidden_or_backup(const std::string& name) {
+  static const char* const kBackupSuffixes[] = {
+      "~",         ".rpmnew",    ".rpmsave",  ".rpmorig",     ".dpkg-old",    ".dpkg-new",
+      ".dpkg-tmp", ".dpkg-dist", ".dpkg-bak", ".dpkg-backup", ".dpkg-remove", ".ucf-new",
+      ".ucf-old",  ".ucf-dist",  ".swp",      ".bak",         ".old",         ".new"};
+  if (name.empty() || name[0] == '.') return true;
+  for (const char* suffix : kBackupSuffixes) {
+    std::string_view sv(suffix);
+    if (name.size() >= sv.size() && name.compare(name.size() - sv.size(), sv.size(), sv) == 0)
+      return true;
+  }
+  return false;
+}
+
+// A symlink to /dev/null or an empty file hides the entries of the same
+// name further down the search path, and is itself ignored.
+bool is_masking_entry(const RootFs& fs, const std::string& path) {
+  auto link = fs.read_link(path);
+  if (link && *link == "/dev/null") return true;
+  auto resolved = fs.resolve(path);
+  if (resolved && *resolved == "/dev/null") return true;
+  std::string content;
+  return fs.kind(path) == RootFs::Kind::kRegular && fs.read_file(path, content, 0) == 0;
+}
+
+// What systemd says about an entry of a .wants/-style directory, if anything:
+// it must be a symlink with a unit name, pointing at a unit of the same name
+// (or, for an instance, at its template).
+std::optional<std::string> dependency_link_problem(const UnitSource& entry) {
+  auto link = entry.fs->read_link(entry.path);
+  if (!link) return entry.display_path + " is not a symlink, ignoring.";
+  const std::string name = basename_of(entry.path);
+  auto parsed = parse_unit_name(name);
+  if (!parsed) return entry.display_path + " is not a valid unit name, ignoring.";
+  const std::string target = basename_of(*link);
+  if (target == name || (parsed->is_instance() && target == parsed->template_name()))
+    return std::nullopt;
+  return entry.display_path + " target " + *link + " has different name";
+}
+
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -64,6 +106,8 @@ void UnitFileIndex::index_dir(size_t index) {
                   (item.is_symlink && dir.fs->kind(path) == RootFs::Kind::kDirectory);
     if (is_dir) {
       subdirs_[index].insert(n);
+      if (size_t dot = n.rfind('.'); dot != std::string::npos)
+        subdir_suffixes_.insert(n.substr(dot));
       if (ends_with(n, ".wants") || ends_with(n, ".requires")) {
         for (const auto& link : dir.fs->list_entries(path)) {
           auto unit = parse_unit_name(link.name);
@@ -79,10 +123,18 @@ void UnitFileIndex::index_dir(size_t index) {
       if (item.kind == RootFs::Kind::kRegular) entries_[n] = Entry{Entry::kFile, dir, path, {}};
       continue;
     }
-    // A link to /dev/null masks the unit, whether or not the root has one.
+    // A link to /dev/null masks the unit, whether or not the root has one;
+    // so does one to any device (systemd reads a device node as empty).
     auto link = dir.fs->read_link(path);
     auto resolved = dir.fs->resolve(path);
-    if ((link && *link == "/dev/null") || (resolved && *resolved == "/dev/null")) {
+    // systemd follows one link at a time: a link to another unit in the
+    // search path is an alias even when that unit is itself masked.
+    if (auto alias = one_hop_alias(dir, n, *parsed, link)) {
+      entries_[n] = Entry{Entry::kAlias, dir, alias->first, alias->second};
+      continue;
+    }
+    if ((link && *link == "/dev/null") || (resolved && *resolved == "/dev/null") ||
+        (resolved && dir.fs->is_device(path))) {
       entries_[n] = Entry{Entry::kMasked, dir, "/dev/null", {}};
       continue;
     }
@@ -97,6 +149,25 @@ void UnitFileIndex::index_dir(size_t index) {
     if (!target || target->type != parsed->type) continue;
     entries_[n] = Entry{Entry::kAlias, dir, *resolved, target_name};
   }
+}
+
+std::optional<std::pair<std::string, std::string>> UnitFileIndex::one_hop_alias(
+    const SearchDir& dir, const std::string& name, const UnitName& parsed,
+    const std::optional<std::string>& link) const {
+  if (!link || link->empty()) return std::nullopt;
+  std::string target = normalize_path((*link)[0] == '/' ? *link : dir.path + "/" + *link);
+  std::string target_name = basename_of(target);
+  auto target_unit = parse_unit_name(target_name);
+  if (target_name == name || !target_unit || target_unit->type != parsed.type) return std::nullopt;
+  std::string target_dir = dirname_of(target);
+  for (const auto& d : dirs_)
+    if (d.fs == dir.fs && normalize_path(d.path) == target_dir) {
+      // Only an alias of a masked unit needs this; the others resolve fully.
+      auto resolved = dir.fs->resolve(target);
+      if (resolved && *resolved != "/dev/null" && !dir.fs->is_device(target)) return std::nullopt;
+      return std::make_pair(target, target_name);
+    }
+  return std::nullopt;
 }
 
 std::vector<std::string> UnitFileIndex::unit_names(const std::string& type) const {
@@ -137,7 +208,14 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
       }
     }
     if (it == entries_.end()) return LookupStatus::kNotFound;
-    if (it->second.kind == Entry::kMasked) return LookupStatus::kMasked;
+    if (it->second.kind == Entry::kMasked) {
+      // systemd still reads a masked unit's drop-ins (and warns about them).
+      out = UnitFiles{};
+      out.id = name;
+      out.name = current;
+      out.dropins = find_dropins({name}, ".d", true);
+      return LookupStatus::kMasked;
+    }
     if (it->second.kind == Entry::kAlias) {
       auto target = parse_unit_name(it->second.target);
       if (!target) return LookupStatus::kNotFound;
@@ -176,8 +254,8 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
     std::string suffix = "." + std::string(kind);
     for (auto& c : suffix) c = static_cast<char>(tolower(c));
     for (const auto& f : find_dropins(ordered, suffix, false))
-      if (!f.fs->read_link(f.path))
-        out.misplaced_dependency_files.emplace_back(kind, f.display_path);
+      if (auto problem = dependency_link_problem(f))
+        out.dependency_link_problems.emplace_back(kind, *problem);
   }
   return LookupStatus::kFound;
 }
@@ -185,6 +263,10 @@ LookupStatus UnitFileIndex::lookup(const std::string& requested, UnitFiles& out)
 std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::string>& names,
                                                     const std::string& suffix,
                                                     bool conf_only) const {
+  // Most search directories have no "*.wants" or "*.upholds" folder, and a
+  // folder of unit files often has no subfolder at all: then there is
+  // nothing to look for, and no need to spell out every candidate name.
+  if (!subdir_suffixes_.count(suffix)) return {};
   // The first file of a given name along the search path hides the others.
   std::map<std::string, std::optional<UnitSource>> by_name;
   std::vector<std::string> dir_names;
@@ -204,16 +286,16 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::strin
       if (!subdirs_[i].count(dir_name)) continue;
       std::string dir = path_join(sd.path, dir_name);
       for (const auto& file : sd.fs->list(dir)) {
-        if ((conf_only && !ends_with(file, ".conf")) || by_name.count(file)) continue;
+        if ((conf_only && !ends_with(file, ".conf")) || by_name.count(file) ||
+            is_hidden_or_backup(file))
+          continue;
         std::string path = path_join(dir, file);
-        if (!conf_only) {
-          by_name[file] = UnitSource{sd.fs, path, host_path(*sd.fs, path)};
+        if (is_masking_entry(*sd.fs, path)) {
+          by_name[file] = std::nullopt;
           continue;
         }
-        auto link = sd.fs->read_link(path);
-        auto resolved = sd.fs->resolve(path);
-        if ((link && *link == "/dev/null") || (resolved && *resolved == "/dev/null")) {
-          by_name[file] = std::nullopt;  // masked drop-in
+        if (!conf_only) {
+          by_name[file] = UnitSource{sd.fs, path, host_path(*sd.fs, path)};
           continue;
         }
         if (sd.fs->kind(path) != RootFs::Kind::kRegular) continue;

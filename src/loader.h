@@ -28,9 +28,10 @@ struct UnitFiles {
   std::set<std::string> names;  // id plus every alias that led to it
   std::optional<UnitSource> fragment;
   std::vector<UnitSource> dropins;  // in application order
-  // Regular files found in NAME.wants/, .requires/, .upholds/ (systemd
-  // expects symlinks there), e.g. "Wants" -> path.
-  std::vector<std::pair<std::string, std::string>> misplaced_dependency_files;
+  // Entries of NAME.wants/, .requires/, .upholds/ that systemd warns about
+  // (it expects symlinks named like their target): the dependency kind
+  // ("Wants") and the rest of the warning ("PATH is not a symlink, ignoring.").
+  std::vector<std::pair<std::string, std::string>> dependency_link_problems;
 };
 
 enum class LookupStatus { kFound, kNotFound, kMasked };
@@ -64,11 +65,17 @@ class UnitFileIndex {
   std::vector<UnitSource> find_dropins(const std::vector<std::string>& names,
                                        const std::string& suffix, bool conf_only) const;
 
+  // The unit another search-path unit's link names, if that one is masked.
+  std::optional<std::pair<std::string, std::string>> one_hop_alias(
+      const SearchDir& dir, const std::string& name, const UnitName& parsed,
+      const std::optional<std::string>& link) const;
   std::vector<SearchDir> dirs_;
   std::map<std::string, Entry> entries_;
   std::map<std::string, std::vector<std::string>> aliases_of_;  // target -> alias names
   // Per search directory: its subdirectories (drop-in and .wants dirs).
   std::vector<std::set<std::string>> subdirs_;
+  // The extensions (".d", ".wants", ...) of all of them.
+  std::set<std::string> subdir_suffixes_;
   // Instances named by symlinks in .wants/.requires directories.
   std::set<std::string> enabled_instances_;
 };

@@ -11,8 +11,12 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "diff_command.h"
+#include "harden.h"
 #include "pager.h"
 #include "security_command.h"
+#include "suggest.h"
+#include "systemd_version.h"
 #include "values.h"
 #include "version.h"
 
@@ -21,6 +25,25 @@ namespace {
 std::atomic<bool> interrupted{false};
 
 void on_interrupt(int) { interrupted = true; }
+
+// --systemd-version=, for every subcommand that scores units.
+void add_systemd_version_option(CLI::App* command, std::string& value) {
+  command->add_option("--systemd-version", value,
+                      "Score like this systemd: auto (the one in --root or /, or the live "
+                      "manager's), 245, 252, 257 or 262 (default 252)");
+}
+
+// Turns the option's text into SecurityOptions::systemd_version (0: auto).
+bool parse_systemd_version(const std::string& text, unsigned& version) {
+  auto v = hardnut::parse_systemd_version_option(text);
+  if (!v) {
+    std::fprintf(stderr, "Unknown --systemd-version=%s (auto, 245, 252, 257 or 262)\n",
+                 text.c_str());
+    return false;
+  }
+  version = *v;
+  return true;
+}
 
 }  // namespace
 
@@ -32,7 +55,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   hardnut::SecurityOptions options;
-  std::string offline, json = "off", threshold;
+  std::string offline, json = "off", threshold, systemd_version = "252";
   bool user = false, system = false;
   CLI::App* security =
       app.add_subcommand("security", "Score the exposure of units, like systemd-analyze security");
@@ -43,6 +66,10 @@ int main(int argc, char** argv) {
   security->add_option("--root", options.root, "Look up units below this directory");
   security->add_flag("--user", user, "Use the user manager's unit search path");
   security->add_flag("--system", system, "Use the system manager's unit search path (default)");
+  security->add_option("-H,--host", options.host,
+                       "Live mode: the manager of [USER@]HOST[:PORT], over ssh");
+  security->add_option("-M,--machine", options.machine,
+                       "Live mode: the manager of a local container ([USER@]MACHINE)");
   security->add_option("--threshold", threshold,
                        "Fail if a unit's exposure (0..100) is above this");
   security->add_option("--security-policy", options.policy_path,
@@ -62,21 +89,120 @@ int main(int argc, char** argv) {
                        "Fail only on units worse than FILE's exposures (recorded if missing)");
   security->add_flag("--update-baseline", options.update_baseline,
                      "Rewrite the --baseline file with this run's exposures");
+  add_systemd_version_option(security, systemd_version);
 
+  // suggest, diff and harden (docs/hardening.md) share the unit options of security.
+  hardnut::SuggestOptions suggest_options;
+  hardnut::DiffOptions diff_options;
+  hardnut::HardenOptions harden_options;
+  std::string harden_level = "standard", harden_target;
+  CLI::App* suggest =
+      app.add_subcommand("suggest", "List the changes that lower a unit's exposure, re-scored");
+  CLI::App* diff = app.add_subcommand("diff",
+                                      "Compare two versions of a unit (files, or a "
+                                      "unit and a drop-in .conf), check by check");
+  CLI::App* harden = app.add_subcommand(
+      "harden", "Write a drop-in that lowers a unit's exposure without breaking it");
+  suggest->add_option("unit", suggest_options.target.unit, "Unit file or unit name")->required();
+  diff->add_option("a", diff_options.a, "Unit file or name")->required();
+  diff->add_option("b", diff_options.b, "Unit file or name, or a drop-in (*.conf) for A")
+      ->required();
+  harden->add_option("unit", harden_options.target.unit, "Unit file or unit name")->required();
+  for (auto [command, target] :
+       {std::pair{suggest, &suggest_options.target}, std::pair{harden, &harden_options.target}}) {
+    command->add_option("--root", target->root, "Look up units below this directory");
+    command->add_flag("--user", user, "Use the user manager's unit search path");
+    command->add_option("--security-policy", target->policy_path, "Security policy file");
+    command->add_option("--set", target->set_lines,
+                        "Score as if KEY=VALUE were appended in a drop-in (repeatable)");
+  }
+  for (CLI::App* command : {suggest, diff, harden})
+    add_systemd_version_option(command, systemd_version);
+  diff->add_option("--root", diff_options.root, "Look up units below this directory");
+  diff->add_flag("--user", user, "Use the user manager's unit search path");
+  diff->add_option("--security-policy", diff_options.policy_path, "Security policy file");
+  diff->add_option("--set", diff_options.set_lines, "Applied to both sides (repeatable)");
+  suggest->add_option("--format", suggest_options.format, "text or json");
+  diff->add_option("--format", diff_options.format, "text or json");
+  harden->add_option("--level", harden_level, "safe, standard or aggressive (default standard)");
+  harden->add_option("--target", harden_target,
+                     "Stop once the exposure is at or below this (0.0..10.0)");
+  harden->add_flag("--steps", harden_options.steps, "Print the walk one change at a time");
+  harden->add_flag("--write", harden_options.write,
+                   "Install the drop-in as /etc/systemd/system/UNIT.d/50-hardnut.conf");
+  harden->add_flag("--force", harden_options.force, "Replace a drop-in hardnut did not write");
+  harden->add_flag("--apply", harden_options.apply,
+                   "Write, reload, restart and verify the running service; roll back on failure");
+  harden->add_option("--check", harden_options.live.check,
+                     "With --apply: a shell command that must succeed with the new drop-in");
+
+  // CLI11 reads "--threshold=" (an empty value) as "take the next
+  // argument"; getopt, and so systemd-analyze, reads the empty value. Each
+  // "--name=" of an option that needs a value becomes "--name" "".
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      args.insert(args.end(), argv + i, argv + argc);
+      break;
+    }
+    bool split = false;
+    if (a.size() > 3 && a.rfind("--", 0) == 0 && a.find('=') == a.size() - 1) {
+      for (const CLI::App* command : app.get_subcommands({})) {
+        const CLI::Option* o = command->get_option_no_throw(a.substr(0, a.size() - 1));
+        if (o && o->get_items_expected_min() >= 1) split = true;
+      }
+    }
+    args.push_back(split ? a.substr(0, a.size() - 1) : a);
+    if (split) args.emplace_back();
+  }
+  std::vector<char*> arg_pointers;
+  for (auto& a : args) arg_pointers.push_back(a.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+
+  if (suggest->parsed() || diff->parsed() || harden->parsed()) {
+    unsigned version = 252;
+    if (!parse_systemd_version(systemd_version, version)) return 1;
+    suggest_options.target.systemd_version = harden_options.target.systemd_version =
+        diff_options.systemd_version = version;
+    auto scope = user ? hardnut::Scope::kUser : hardnut::Scope::kSystem;
+    suggest_options.target.scope = harden_options.target.scope = diff_options.scope = scope;
+    hardnut::Environment env = hardnut::current_environment();
+    if (suggest->parsed()) return hardnut::run_suggest(suggest_options, env, std::cout, std::cerr);
+    if (diff->parsed()) return hardnut::run_diff(diff_options, env, std::cout, std::cerr);
+    auto level = hardnut::parse_risk(harden_level);
+    if (!level) {
+      std::fprintf(stderr, "Unknown --level=%s (safe, standard or aggressive)\n",
+                   harden_level.c_str());
+      return 1;
+    }
+    harden_options.level = *level;
+    if (!harden_target.empty()) {
+      harden_options.target_exposure = hardnut::parse_exposure(harden_target);
+      if (!harden_options.target_exposure) {
+        std::fprintf(stderr, "Failed to parse --target=%s (an exposure, 0.0..10.0)\n",
+                     harden_target.c_str());
+        return 1;
+      }
+    }
+    harden_options.command_line = "hardnut";
+    for (int i = 1; i < argc; ++i) harden_options.command_line += std::string(" ") + argv[i];
+    return hardnut::run_harden(harden_options, env, std::cout, std::cerr);
   }
 
   if (!offline.empty() || security->count("--offline")) {
     auto b = hardnut::parse_boolean(offline.empty() ? "yes" : offline);
     if (!b) {
-      std::fprintf(stderr, "Failed to parse --offline= argument: %s\n", offline.c_str());
+      std::fprintf(stderr, "Failed to parse boolean argument to --offline: %s.\n", offline.c_str());
       return 1;
     }
     options.offline = *b;
   }
+  if (!parse_systemd_version(systemd_version, options.systemd_version)) return 1;
   if (user) options.scope = hardnut::Scope::kUser;
   if (system) options.scope = hardnut::Scope::kSystem;
   if (json == "help") {
@@ -88,14 +214,18 @@ int main(int argc, char** argv) {
   else if (json == "pretty")
     options.json = hardnut::JsonMode::kPretty;
   else if (json != "off") {
-    std::fprintf(stderr, "Unknown argument to --json=: %s\n", json.c_str());
+    std::fprintf(stderr, "Unknown argument to --json= switch: %s\n", json.c_str());
     return 1;
   }
-  if (!threshold.empty()) {
+  if (!threshold.empty() || security->count("--threshold")) {
     char* end = nullptr;
     errno = 0;
-    unsigned long t = std::strtoul(threshold.c_str(), &end, 10);
-    if (errno || *end || end == threshold.c_str() || t > 100 || threshold[0] == '-') {
+    // As systemd's safe_atou(): strtoul's bases (0x.. hex, 0.. octal),
+    // leading blanks and '+' allowed, no minus sign.
+    unsigned long t = std::strtoul(threshold.c_str(), &end, 0);
+    size_t sign = threshold.find_first_not_of(" \t\n\r\v\f");
+    if (errno || *end || end == threshold.c_str() || t > 100 ||
+        (sign != std::string::npos && threshold[sign] == '-')) {
       std::fprintf(stderr, "Failed to parse threshold: %s\n", threshold.c_str());
       return 1;
     }
@@ -108,6 +238,7 @@ int main(int argc, char** argv) {
   if (options.output.empty()) {
     hardnut::Environment env = hardnut::current_environment();
     hardnut::Pager pager(env.vars, env.stdout_is_tty, options.no_pager);
+    env.pager_active = pager.active();
     int status = hardnut::run_security(options, env, std::cout, std::cerr, interrupted);
     std::cout.flush();
     return status;

@@ -1,28 +1,29 @@
 #include "policy.h"
 
+#include <locale.h>
+#include <stdlib.h>
+
 #include <cmath>
-#include <limits>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace hardnut {
 
 namespace {
 
-std::optional<unsigned> as_unsigned(const nlohmann::json& v) {
-  if (v.is_number_unsigned()) {
-    auto n = v.get<uint64_t>();
-    if (n <= std::numeric_limits<unsigned>::max()) return static_cast<unsigned>(n);
-    return std::nullopt;
-  }
+// What systemd's json_variant_is_unsigned() accepts: a non-negative
+// integer up to UINT64_MAX, or an integral real that converts to one.
+std::optional<uint64_t> as_unsigned(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_number_integer()) {
     auto n = v.get<int64_t>();
-    if (n >= 0 && n <= std::numeric_limits<unsigned>::max()) return static_cast<unsigned>(n);
+    if (n >= 0) return static_cast<uint64_t>(n);
     return std::nullopt;
   }
   if (v.is_number_float()) {
     double d = v.get<double>();
-    if (d >= 0 && d <= std::numeric_limits<unsigned>::max() && std::floor(d) == d)
-      return static_cast<unsigned>(d);
+    // 2^64 itself does not fit (UINT64_MAX is not representable as a double).
+    if (d >= 0 && d < 18446744073709551616.0 && std::floor(d) == d) return static_cast<uint64_t>(d);
   }
   return std::nullopt;
 }
@@ -46,14 +47,76 @@ std::string position(const std::string& text, size_t offset) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
+// Whether `t` is a number as JSON spells it: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
+bool is_json_number(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0')
+    ++i;
+  else if (!digits())
+    return false;
+  if (i < t.size() && t[i] == '.' && (++i, !digits())) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// nlohmann::json refuses a number beyond the range of a double (it throws
+// out_of_range, not parse_error); systemd reads it as infinity, which no
+// policy field accepts. Such a number becomes `null` padded to its length:
+// ignored the same way, and later error positions do not move. One pass,
+// so the parse stays linear however many there are.
+std::string without_infinite_numbers(const std::string& text) {
+  static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", nullptr);
+  std::string out = text;
+  bool in_string = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && !(c >= '0' && c <= '9')) continue;
+    size_t end = i;
+    while (end < out.size() &&
+           std::string_view("+-.eE0123456789").find(out[end]) != std::string_view::npos)
+      ++end;
+    std::string token = out.substr(i, end - i);
+    if (is_json_number(token) && token.size() >= 4 &&
+        std::isinf(strtod_l(token.c_str(), nullptr, c_locale)))
+      out.replace(i, token.size(), "null" + std::string(token.size() - 4, ' '));
+    i = end - 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool parse_policy(const std::string& text, Policy& policy, std::string& error) {
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text);
+    doc = nlohmann::json::parse(without_infinite_numbers(text));
   } catch (const nlohmann::json::parse_error& e) {
     error = position(text, e.byte > 0 ? e.byte - 1 : 0) + ": Invalid argument";
+    return false;
+  } catch (const nlohmann::json::exception&) {
+    // Not expected after the rewrite above; still an error, never a crash.
+    error = "1:1: Invalid argument";
     return false;
   }
   policy.clear();

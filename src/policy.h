@@ -2,6 +2,7 @@
 // weight, range and descriptions, keyed by the check's JSON field.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,8 +10,9 @@
 namespace hardnut {
 
 struct CheckOverride {
-  std::optional<unsigned> weight;
-  std::optional<unsigned> range;
+  // 64-bit as in systemd, whose arithmetic on them wraps the same way.
+  std::optional<uint64_t> weight;
+  std::optional<uint64_t> range;
   std::optional<std::string> description_good;
   std::optional<std::string> description_bad;
   std::optional<std::string> description_na;

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "checks.h"
+#include "suppression.h"
 #include "version.h"
 
 namespace hardnut {
@@ -45,13 +47,24 @@ void PrometheusWriter::add(const ScanResult& result) {
   }
   const Assessment& a = *result.assessment;
   std::string unit = prometheus_label(a.unit_id);
-  exposures_ += "hardnut_unit_exposure{unit=\"" + unit + "\"} " + format_tenths(a.exposure) + "\n";
+  // The unit's file is part of its identity: a scan of several folders may
+  // meet two units of one name, and a series must not appear twice.
+  std::string unit_labels =
+      "unit=\"" + unit + "\",file=\"" + prometheus_label(result.source) + "\"";
+  exposures_ += "hardnut_unit_exposure{" + unit_labels + "} " + format_tenths(a.exposure) + "\n";
   ++predicates_[predicate_for(a.exposure).name];
+  Suppressions suppressions = parse_suppressions(result.comments, checks_v252());
   for (const auto& r : a.rows) {
     if (r.badness == kNotApplicable) continue;
-    failing_ += "hardnut_check_failing{unit=\"" + unit + "\",check=\"" +
-                prometheus_label(std::string(r.check->json_field)) + "\"} " +
-                (r.badness > 0 ? "1" : "0") + "\n";
+    std::string labels =
+        "{" + unit_labels + ",check=\"" + prometheus_label(std::string(r.check->json_field)) + "\"";
+    // A suppressed failure is not failing: alerts on the flag stay quiet,
+    // and the suppression itself is visible, with its reason.
+    const Suppression* s = r.badness > 0 ? suppressions.find(r.check->json_field) : nullptr;
+    failing_ += "hardnut_check_failing" + labels + "} " + (r.badness > 0 && !s ? "1" : "0") + "\n";
+    if (s)
+      suppressed_ += "hardnut_check_suppressed" + labels + ",reason=\"" +
+                     prometheus_label(s->reason) + "\"} 1\n";
   }
 }
 
@@ -64,10 +77,13 @@ void PrometheusWriter::finish(bool interrupted) {
   family(out_, "hardnut_units", "gauge", "Units scored, by predicate.");
   for (const char* p : kPredicates)
     out_ << "hardnut_units{predicate=\"" << p << "\"} " << predicates_[p] << "\n";
-  family(
-      out_, "hardnut_check_failing", "gauge",
-      "1 if the unit fails the check (badness above 0), 0 if it passes; n/a checks are left out.");
+  family(out_, "hardnut_check_failing", "gauge",
+         "1 if the unit fails the check (badness above 0), 0 if it passes or the failure is "
+         "suppressed; n/a checks are left out.");
   out_ << failing_;
+  family(out_, "hardnut_check_suppressed", "gauge",
+         "1 for a failing check that an inline suppression comment excludes, with its reason.");
+  out_ << suppressed_;
   family(out_, "hardnut_scan_units", "gauge", "Units the last scan looked at.");
   out_ << "hardnut_scan_units " << units_ << "\n";
   family(out_, "hardnut_scan_failed_units", "gauge", "Units that could not be loaded.");

@@ -20,7 +20,7 @@ class PrometheusWriter : public ScanSink {
  private:
   std::ostream& out_;
   std::chrono::steady_clock::time_point start_;
-  std::string exposures_, failing_;
+  std::string exposures_, failing_, suppressed_;
   std::map<std::string, size_t> predicates_;
   size_t units_ = 0, failed_ = 0;
 };

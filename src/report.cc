@@ -92,31 +92,38 @@ std::string happy_glyph(uint64_t exposure, const OutputStyle& style) {
 }
 
 std::string render_details(const Assessment& a, const OutputStyle& style) {
-  TextTable table;
-  table.colors = style.colors;
-  table.headers = {" ", "NAME", "DESCRIPTION"};
-  if (style.debug) table.headers.insert(table.headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
-  table.headers.push_back("EXPOSURE");
+  std::vector<std::string_view> headers = {" ", "NAME", "DESCRIPTION"};
+  if (style.debug) headers.insert(headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
+  headers.push_back("EXPOSURE");
+  // The cells borrow their text (this runs once per unit of a scan), so the
+  // numbers are formatted first, into storage that no longer moves.
+  std::vector<std::string> numbers;
+  numbers.reserve(a.rows.size() * (style.debug ? 4 : 1));
   for (const auto& r : a.rows) {
-    std::vector<TableCell> row;
-    if (r.badness == kNotApplicable)
-      row.push_back({" "});
-    else if (r.badness == 0)
-      row.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
-    else
-      row.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
-    row.push_back({std::string(r.check->name)});
-    row.push_back({r.description.value_or("")});
     if (style.debug) {
-      row.push_back({std::to_string(r.weight), true});
-      row.push_back({std::to_string(r.badness), true});
-      row.push_back({std::to_string(r.range), true});
+      numbers.push_back(std::to_string(r.weight));
+      numbers.push_back(std::to_string(r.badness));
+      numbers.push_back(std::to_string(r.range));
     }
-    row.push_back({r.exposure ? format_tenths(*r.exposure) : "", true});
-    table.rows.push_back(std::move(row));
+    numbers.push_back(r.exposure ? format_tenths(*r.exposure) : "");
   }
+  std::vector<TableCellView> cells;
+  cells.reserve(a.rows.size() * headers.size());
+  const std::string* number = numbers.data();
+  for (const auto& r : a.rows) {
+    if (r.badness == kNotApplicable)
+      cells.push_back({" "});
+    else if (r.badness == 0)
+      cells.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
+    else
+      cells.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
+    cells.push_back({r.check->name});
+    cells.push_back({r.description ? std::string_view(*r.description) : std::string_view()});
+    for (size_t k = style.debug ? 4 : 1; k > 0; --k) cells.push_back({*number++, true});
+  }
+  std::string out;
+  render_table(headers, cells, style.colors, out, TableFit{style.width, style.utf8});
   const Predicate& p = predicate_for(a.exposure);
-  std::string out = render_table(table);
   out += "\n";
   out += style.utf8 ? "\xe2\x86\x92 " : "-> ";
   if (style.colors) out += kBold;
@@ -151,17 +158,24 @@ std::string render_details_json(const Assessment& a, JsonMode mode, bool debug) 
 }
 
 std::string render_overview(const std::vector<OverviewRow>& rows, const OutputStyle& style) {
-  TextTable table;
-  table.colors = style.colors;
-  table.headers = {"UNIT", "EXPOSURE", "PREDICATE", "HAPPY"};
-  for (const auto& r : rows) {
-    const Predicate& p = predicate_for(r.exposure);
-    table.rows.push_back({{r.unit},
-                          {format_tenths(r.exposure), true},
-                          {p.name, false, p.color},
-                          {happy_glyph(r.exposure, style)}});
+  // A scan's overview can have 100,000 rows: the cells borrow their text
+  // rather than copy it into TableCells, which would double the memory.
+  std::vector<std::string> exposures;
+  exposures.reserve(rows.size());
+  for (const auto& r : rows) exposures.push_back(format_tenths(r.exposure));
+  std::vector<TableCellView> cells;
+  cells.reserve(rows.size() * 4);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Predicate& p = predicate_for(rows[i].exposure);
+    cells.push_back({rows[i].unit});
+    cells.push_back({exposures[i], true});
+    cells.push_back({p.name, false, p.color});
+    cells.push_back({style.emoji ? p.emoji : p.ascii});
   }
-  return render_table(table);
+  std::string out;
+  render_table({"UNIT", "EXPOSURE", "PREDICATE", "HAPPY"}, cells, style.colors, out,
+               TableFit{style.width, style.utf8});
+  return out;
 }
 
 std::string render_overview_json(const std::vector<OverviewRow>& rows, JsonMode mode,

@@ -2,6 +2,7 @@
 // table with its summary line, the overview table, and their JSON forms.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct OutputStyle {
   bool emoji = true;  // smileys (else ASCII faces)
   bool colors = false;
   bool debug = false;  // SYSTEMD_ANALYZE_DEBUG: WEIGHT, BADNESS, RANGE columns
+  size_t width = 0;    // terminal columns the tables must fit in; 0: no limit
 };
 
 enum class JsonMode { kOff, kShort, kPretty };

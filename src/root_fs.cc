@@ -102,6 +102,15 @@ RootFs::Kind RootFs::kind(const std::string& path) const {
   return Kind::kOther;
 }
 
+bool RootFs::is_device(const std::string& path) const {
+  int fd = open_in_root(path, O_PATH, true);
+  if (fd < 0) return false;
+  struct stat st;
+  int r = fstat(fd, &st);
+  close(fd);
+  return r == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+}
+
 std::optional<std::string> RootFs::read_link(const std::string& path) const {
   int fd = open_in_root(path, O_PATH, false);
   if (fd < 0) return std::nullopt;

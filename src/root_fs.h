@@ -23,6 +23,9 @@ class RootFs {
   enum class Kind { kMissing, kRegular, kDirectory, kOther };
   // Kind of the object `path` names after following symlinks inside the root.
   Kind kind(const std::string& path) const;
+  // Whether `path`, symlinks followed inside the root, is a character or
+  // block device (never opened, so a device cannot block or be read).
+  bool is_device(const std::string& path) const;
   // Whether `path` itself (not followed) is a symlink, and its target text.
   std::optional<std::string> read_link(const std::string& path) const;
   // The absolute in-root path `path` resolves to (symlinks followed).

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "checks.h"
+#include "suppression.h"
 #include "version.h"
 
 namespace hardnut {
@@ -15,8 +16,10 @@ using nlohmann::ordered_json;
 constexpr const char* kManualUrl =
     "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#";
 
-// A stable identity for a finding: the unit and the check, not the line.
-std::string fingerprint(const std::string& unit, std::string_view check) {
+// A stable identity for a finding: the unit, the check and which of the
+// scan's units of that name it is (0 unless several folders hold one), not
+// the line or the path, which move with edits and checkouts.
+std::string fingerprint(const std::string& unit, std::string_view check, unsigned occurrence) {
   uint64_t h = 1469598103934665603ull;
   auto mix = [&](std::string_view s) {
     for (unsigned char c : s) {
@@ -27,6 +30,7 @@ std::string fingerprint(const std::string& unit, std::string_view check) {
   mix(unit);
   mix("/");
   mix(check);
+  if (occurrence > 0) mix("/" + std::to_string(occurrence));
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -50,6 +54,26 @@ std::string uri_path(const std::string& path) {
 
 double round1(double v) { return std::round(v * 10.0) / 10.0; }
 
+std::string one_decimal(double v) {
+  char buf[16];
+  snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+// GitHub code scanning's bands of security-severity.
+const char* level_for(double severity) {
+  return severity >= 7.0 ? "error" : severity >= 4.0 ? "warning" : "note";
+}
+
+// The artifact location of a file: relative to %SRCROOT% (the working
+// directory) when below it, an absolute file: URI otherwise.
+ordered_json artifact_location(const std::string& file, const std::string& cwd) {
+  std::string prefix = cwd.empty() ? "" : cwd + "/";
+  if (!prefix.empty() && file.rfind(prefix, 0) == 0)
+    return {{"uri", uri_path(file.substr(prefix.size()))}, {"uriBaseId", "%SRCROOT%"}};
+  return {{"uri", "file://" + uri_path(file)}};
+}
+
 ordered_json rule_for(const Check& c) {
   std::string name(c.name);
   std::string good = c.description_good.empty() ? name : std::string(c.description_good);
@@ -70,8 +94,13 @@ ordered_json rule_for(const Check& c) {
                                    "` (or a stricter setting) to the unit's `[Service]` section, "
                                    "e.g. with `systemctl edit UNIT`. Goal: " +
                                    good + "."}};
-  rule["defaultConfiguration"] = {{"level", "warning"}};
-  rule["properties"] = {{"tags", {"security", "systemd", "hardening"}}, {"precision", "very-high"}};
+  // Rules carry the severity of a failure in a fully exposed unit; code
+  // scanning reads it from here, results refine it by the unit's exposure.
+  double severity = round1(std::min(10.0, c.weight / 250.0));
+  rule["defaultConfiguration"] = {{"level", level_for(severity)}};
+  rule["properties"] = {{"tags", {"security", "systemd", "hardening"}},
+                        {"precision", "very-high"},
+                        {"security-severity", one_decimal(severity)}};
   return rule;
 }
 
@@ -89,6 +118,9 @@ SarifWriter::SarifWriter(std::ostream& out, const ScanSinkOptions& options)
 void SarifWriter::add(const ScanResult& result) {
   if (!result.ok) return;
   const Assessment& a = *result.assessment;
+  unsigned occurrence = occurrences_[a.unit_id]++;
+  Suppressions suppressions = parse_suppressions(result.comments, checks_v252());
+  for (const auto& p : suppressions.problems) problems_.push_back(p);
   for (const auto& r : a.rows) {
     if (r.badness == kNotApplicable || r.badness == 0) continue;
     DecidingLine where = deciding_line(r, result);
@@ -104,15 +136,9 @@ void SarifWriter::add(const ScanResult& result) {
       }
     }
     if (where.file.empty()) where = {"", result.source, 1};
-    ordered_json artifact;
-    std::string prefix = options_.cwd.empty() ? "" : options_.cwd + "/";
-    if (!prefix.empty() && where.file.rfind(prefix, 0) == 0) {
-      artifact = {{"uri", uri_path(where.file.substr(prefix.size()))}, {"uriBaseId", "%SRCROOT%"}};
-    } else {
-      artifact = {{"uri", "file://" + uri_path(where.file)}};
-    }
+    ordered_json artifact = artifact_location(where.file, options_.cwd);
     double severity = security_severity(r, a.exposure);
-    std::string level = severity >= 7.0 ? "error" : severity >= 4.0 ? "warning" : "note";
+    std::string level = level_for(severity);
     std::string text = a.unit_id + ": " + r.description.value_or(std::string(r.check->name)) +
                        " (" + std::string(r.check->name) + ")";
     ordered_json res;
@@ -125,11 +151,21 @@ void SarifWriter::add(const ScanResult& result) {
           {{"artifactLocation", artifact}, {"region", {{"startLine", where.line}}}}},
          {"logicalLocations", {{{"name", a.unit_id}, {"kind", "module"}}}}}};
     res["partialFingerprints"] = {
-        {"hardnutFinding/v1", fingerprint(a.unit_id, r.check->json_field)}};
-    char sev[16];
-    snprintf(sev, sizeof sev, "%.1f", severity);
-    res["properties"] = {{"security-severity", sev},
+        {"hardnutFinding/v1", fingerprint(a.unit_id, r.check->json_field, occurrence)}};
+    // An inline suppression keeps the result, marked as SARIF intends, so
+    // that code scanning shows it as dismissed with the reason.
+    if (const Suppression* s = suppressions.find(r.check->json_field)) {
+      res["suppressions"] = {{{"kind", "inSource"},
+                              {"status", "accepted"},
+                              {"justification", s->reason},
+                              {"location",
+                               {{"physicalLocation",
+                                 {{"artifactLocation", artifact_location(s->file, options_.cwd)},
+                                  {"region", {{"startLine", s->line}}}}}}}}};
+    }
+    res["properties"] = {{"security-severity", one_decimal(severity)},
                          {"unit", a.unit_id},
+                         {"unitFile", result.source},
                          {"unitExposure", static_cast<double>(a.exposure) / 10.0}};
     results_.push_back(std::move(res));
   }
@@ -146,7 +182,14 @@ void SarifWriter::finish(bool interrupted) {
         {"semanticVersion", HARDNUT_VERSION},
         {"informationUri", "https://www.freedesktop.org/software/systemd/man/systemd-analyze.html"},
         {"rules", std::move(rules)}}}};
-  run["invocations"] = {{{"executionSuccessful", !interrupted}}};
+  ordered_json invocation = {{"executionSuccessful", !interrupted}};
+  if (!problems_.empty()) {
+    ordered_json notes = ordered_json::array();
+    for (const auto& p : problems_)
+      notes.push_back({{"level", "warning"}, {"message", {{"text", p}}}});
+    invocation["toolExecutionNotifications"] = std::move(notes);
+  }
+  run["invocations"] = {std::move(invocation)};
   if (!options_.cwd.empty())
     run["originalUriBaseIds"] = {
         {"%SRCROOT%", {{"uri", "file://" + uri_path(options_.cwd) + "/"}}}};

@@ -3,7 +3,10 @@
 // line that decided it.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "scan_output.h"
 
@@ -23,6 +26,8 @@ class SarifWriter : public ScanSink {
   std::ostream& out_;
   ScanSinkOptions options_;
   nlohmann::ordered_json results_ = nlohmann::ordered_json::array();
+  std::map<std::string, unsigned> occurrences_;  // units of each name so far
+  std::vector<std::string> problems_;            // invalid suppression comments
 };
 
 }  // namespace hardnut

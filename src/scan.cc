@@ -1,5 +1,6 @@
 #include "scan.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -10,8 +11,14 @@ namespace hardnut {
 
 namespace {
 
-// How far workers may run ahead of the output.
-constexpr size_t kWindow = 1024;
+// How far workers may run ahead of the output, per worker: enough to even
+// out slow units, while the finished reports held back (some 20 KB each)
+// stay a few MB.
+constexpr size_t kWindowPerThread = 32;
+// The output thread is woken once this many results are ready in order (or
+// the last ones are): a wake-up per unit costs about as much as scoring a
+// small unit.
+constexpr size_t kBatch = 16;
 
 ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& options,
                  const RuleContext& rules) {
@@ -20,6 +27,7 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
   const LoadedUnit& unit = loader.load(job.name, r.messages);
   r.source = unit.fragment_path;
   r.origins = unit.origins;
+  r.comments = unit.comments;
   if (!unit.ok) {
     r.messages.push_back(unit.status_message);
     return r;
@@ -43,12 +51,24 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
   if (threads > jobs.size()) threads = static_cast<unsigned>(jobs.size() ? jobs.size() : 1);
-  RuleContext rules{*options.load.syscalls, false};
+  const size_t window_size = kWindowPerThread * threads;
+  RuleContext rules{*options.load.syscalls, false, options.load.version};
 
   std::mutex mutex;
-  std::condition_variable changed;
+  // `ready`: the result the output waits for has arrived; `room`: the
+  // window moved on (or the scan stops). Separate, so that a finished unit
+  // wakes only the output thread, and only when it is the one it waits for.
+  std::condition_variable ready, room;
   std::deque<std::optional<ScanResult>> window;  // results from `emitted` on
   size_t next_job = 0, emitted = 0;
+  // Whether the results from `emitted` on make a batch worth waking for.
+  auto batch_ready = [&] {
+    size_t want = std::min(kBatch, jobs.size() - emitted);
+    if (window.size() < want) return false;
+    for (size_t k = 0; k < want; ++k)
+      if (!window[k]) return false;
+    return true;
+  };
 
   auto worker = [&] {
     // Each worker has its own loaders: they keep per-run state.
@@ -57,8 +77,9 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
       size_t i;
       {
         std::unique_lock lock(mutex);
-        changed.wait(
-            lock, [&] { return stop || next_job >= jobs.size() || next_job < emitted + kWindow; });
+        room.wait(lock, [&] {
+          return stop || next_job >= jobs.size() || next_job < emitted + window_size;
+        });
         if (stop || next_job >= jobs.size()) return;
         i = next_job++;
       }
@@ -66,13 +87,16 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
       auto& loader = loaders[job.index];
       if (!loader) loader = std::make_unique<UnitLoader>(*job.index, options.load);
       ScanResult result = score(*loader, job, options, rules);
+      if (options.prepare) options.prepare(result);
+      bool wake;
       {
         std::lock_guard lock(mutex);
         size_t slot = i - emitted;
         if (window.size() <= slot) window.resize(slot + 1);
         window[slot] = std::move(result);
+        wake = slot < kBatch && batch_ready();
       }
-      changed.notify_all();
+      if (wake) ready.notify_one();
     }
   };
 
@@ -80,30 +104,43 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
 
   bool complete = true;
-  while (emitted < jobs.size()) {
-    std::optional<ScanResult> ready;
+  std::vector<ScanResult> batch;
+  size_t done = 0;  // emitted, as seen outside the lock
+  while (done < jobs.size()) {
     {
       std::unique_lock lock(mutex);
-      changed.wait_for(lock, std::chrono::milliseconds(100),
-                       [&] { return stop || (!window.empty() && window.front()); });
+      ready.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop || batch_ready(); });
       if (stop) {
         complete = false;
         break;
       }
-      if (window.empty() || !window.front()) {
-        lock.unlock();
-        if (progress) progress(emitted);
-        continue;
+      // Everything that is ready in order goes out in one turn: one wake-up
+      // per batch instead of one per unit when the workers are ahead.
+      while (!window.empty() && window.front()) {
+        batch.push_back(std::move(*window.front()));
+        window.pop_front();
+        ++emitted;
       }
-      ready = std::move(window.front());
-      window.pop_front();
-      ++emitted;
+      done = emitted;
     }
-    changed.notify_all();
-    emit(*ready);
-    if (progress) progress(emitted);
+    if (batch.empty()) {
+      if (progress) progress(done);
+      continue;
+    }
+    room.notify_all();
+    size_t first = done - batch.size(), k = 0;
+    for (; k < batch.size() && !stop; ++k) {
+      emit(batch[k]);
+      if (progress) progress(first + k + 1);
+    }
+    bool cut_short = k < batch.size();
+    batch.clear();
+    if (cut_short) {
+      complete = false;
+      break;
+    }
   }
-  changed.notify_all();
+  room.notify_all();
   for (auto& t : pool) t.join();
   return complete;
 }

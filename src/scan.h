@@ -30,6 +30,8 @@ struct ScanResult {
   std::string service_type;
   std::string source;                          // fragment path
   std::map<std::string, std::string> origins;  // directive -> "file:line"
+  std::vector<SourceComment> comments;         // for inline suppressions
+  std::string rendered;                        // output made by ScanOptions::prepare
 };
 
 struct ScanOptions {
@@ -37,6 +39,10 @@ struct ScanOptions {
   const Policy* policy = nullptr;
   const std::vector<Check>* checks = nullptr;
   unsigned threads = 0;  // 0: one per core
+  // Called on the worker thread right after a unit is scored (may be
+  // empty): rendering a unit's report costs as much as scoring it, so it
+  // belongs on the workers, not on the one thread that emits in order.
+  std::function<void(ScanResult&)> prepare;
 };
 
 // Calls `emit` for every job in order; `progress` (may be empty) with the

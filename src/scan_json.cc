@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks.h"
+#include "suppression.h"
 #include "version.h"
 
 namespace hardnut {
@@ -40,6 +42,7 @@ void ScanJsonWriter::add(const ScanResult& result) {
   unit["source"] = result.source;
   unit["exposure"] = as_number(a.exposure);
   unit["predicate"] = predicate_for(a.exposure).name;
+  Suppressions suppressions = parse_suppressions(result.comments, checks_v252());
   std::vector<const CheckResult*> by_definition(a.rows.size());
   for (const auto& r : a.rows) by_definition[r.index] = &r;
   ordered_json checks = ordered_json::array();
@@ -55,6 +58,9 @@ void ScanJsonWriter::add(const ScanResult& result) {
     c["description"] = r->description ? ordered_json(*r->description) : ordered_json(nullptr);
     c["exposure"] = r->exposure ? ordered_json(as_number(*r->exposure)) : ordered_json(nullptr);
     c["set_by"] = set_by(*r, result);
+    if (const Suppression* s =
+            r->badness > 0 && !na ? suppressions.find(r->check->json_field) : nullptr)
+      c["suppressed"] = {{"reason", s->reason}, {"file", s->file}, {"line", s->line}};
     checks.push_back(std::move(c));
   }
   unit["checks"] = std::move(checks);

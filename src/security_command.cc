@@ -1,7 +1,9 @@
 #include "security_command.h"
 
 #include <langinfo.h>
+#include <malloc.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,17 +14,21 @@
 #include <cstring>
 #include <memory>
 #include <sstream>
+#include <system_error>
 
 #include "assessment.h"
 #include "atomic_file.h"
 #include "baseline.h"
 #include "checks.h"
+#include "colors.h"
 #include "embedded_data.h"
+#include "live_command.h"
 #include "loader.h"
 #include "policy.h"
 #include "root_fs.h"
 #include "scan.h"
 #include "scan_output.h"
+#include "suppression.h"
 #include "unit.h"
 #include "values.h"
 
@@ -39,22 +45,93 @@ std::string var(const Environment& env, const std::string& key) {
 
 bool has_var(const Environment& env, const std::string& key) { return env.vars.count(key) > 0; }
 
+// systemd's is_locale_utf8(), for the locale `env` selects (without
+// touching the process's own locale): true when the locale cannot be set,
+// when its codeset is UTF-8, or when it is C only because nothing was asked.
 bool locale_is_utf8(const Environment& env) {
   if (has_var(env, "SYSTEMD_UTF8")) {
     if (auto b = parse_boolean(var(env, "SYSTEMD_UTF8"))) return *b;
   }
-  const char* codeset = nl_langinfo(CODESET);
-  if (codeset && strcmp(codeset, "UTF-8") == 0) return true;
-  const char* ctype = setlocale(LC_CTYPE, nullptr);
-  return ctype && (strcmp(ctype, "C") == 0 || strcmp(ctype, "POSIX") == 0);
+  auto name_for = [&](const char* category) {
+    for (const char* v : {"LC_ALL", category, "LANG"})
+      if (!var(env, v).empty()) return var(env, v);
+    return std::string("C");
+  };
+  static const std::pair<int, const char*> kCategories[] = {
+      {LC_CTYPE_MASK, "LC_CTYPE"},
+      {LC_NUMERIC_MASK, "LC_NUMERIC"},
+      {LC_TIME_MASK, "LC_TIME"},
+      {LC_COLLATE_MASK, "LC_COLLATE"},
+      {LC_MONETARY_MASK, "LC_MONETARY"},
+      {LC_MESSAGES_MASK, "LC_MESSAGES"},
+      {LC_PAPER_MASK, "LC_PAPER"},
+      {LC_NAME_MASK, "LC_NAME"},
+      {LC_ADDRESS_MASK, "LC_ADDRESS"},
+      {LC_TELEPHONE_MASK, "LC_TELEPHONE"},
+      {LC_MEASUREMENT_MASK, "LC_MEASUREMENT"},
+      {LC_IDENTIFICATION_MASK, "LC_IDENTIFICATION"}};
+  locale_t loc = static_cast<locale_t>(nullptr);
+  for (const auto& [mask, category] : kCategories) {
+    locale_t next = newlocale(mask, name_for(category).c_str(), loc);
+    if (!next) {
+      if (loc) freelocale(loc);
+      return true;  // setlocale() would fail: systemd assumes UTF-8
+    }
+    loc = next;
+  }
+  bool utf8 = strcmp(nl_langinfo_l(CODESET, loc), "UTF-8") == 0;
+  freelocale(loc);
+  if (utf8) return true;
+  std::string ctype = name_for("LC_CTYPE");
+  return (ctype == "C" || ctype == "POSIX") && !has_var(env, "LC_ALL") &&
+         !has_var(env, "LC_CTYPE") && !has_var(env, "LANG");
 }
 
 std::string absolute(const std::string& path, const std::string& cwd) {
   return normalize_path(path.empty() || path[0] != '/' ? cwd + "/" + path : path);
 }
 
+}  // namespace
+
 // The policy file: --security-policy=, else the first one installed.
-bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std::ostream& err) {
+namespace {
+
+// Where a JSON text's first token ends ("1:2" for "[1]") if that token does
+// not open an object; nullopt for an object or an empty text.
+std::optional<std::string> non_object_end(const std::string& text) {
+  unsigned line = 1, column = 1;
+  size_t i = 0;
+  for (; i < text.size() && isspace(static_cast<unsigned char>(text[i])); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  if (i == text.size() || text[i] == '{') return std::nullopt;
+  size_t end = i + 1;
+  if (text[i] == '"') {
+    while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+    end = std::min(end + 1, text.size());
+  } else if (text[i] != '[') {
+    while (end < text.size() && (isalnum(static_cast<unsigned char>(text[end])) ||
+                                 text[end] == '.' || text[end] == '-' || text[end] == '+'))
+      ++end;
+  }
+  return std::to_string(line) + ":" + std::to_string(column + (end - i));
+}
+
+}  // namespace
+
+bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std::ostream& err,
+                 const SystemdVersion* version) {
+  if (version && !version->has_security_policy) {
+    // Before 250 there were no policies: no option, no default files.
+    if (o.policy_path.empty()) return true;
+    err << "hardnut: systemd " << version->number << " has no --security-policy=\n";
+    return false;
+  }
   std::string path = o.policy_path;
   const RootFs* from = &fs;
   std::unique_ptr<RootFs> host;
@@ -78,14 +155,18 @@ bool load_policy(const SecurityOptions& o, const RootFs& fs, Policy& policy, std
     err << "Failed to parse '" << path << "' at 0:0: " << std::strerror(e) << "\n";
     return false;
   }
+  if (version && version->policy_must_be_object) {
+    if (auto at = non_object_end(text)) {
+      err << "Failed to parse '" << path << "' at " << *at << ": Invalid argument\n";
+      return false;
+    }
+  }
   if (!parse_policy(text, policy, error)) {
     err << "Failed to parse '" << path << "' at " << error << "\n";
     return false;
   }
   return true;
 }
-
-}  // namespace
 
 Environment current_environment() {
   Environment env;
@@ -98,6 +179,9 @@ Environment current_environment() {
   if (getcwd(buf, sizeof buf)) env.cwd = buf;
   env.stdout_is_tty = isatty(STDOUT_FILENO);
   env.stderr_is_tty = isatty(STDERR_FILENO);
+  struct winsize size {};
+  if (env.stdout_is_tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
+    env.tty_columns = size.ws_col;
   mode_t m = umask(0);
   umask(m);
   env.umask = m;
@@ -115,23 +199,53 @@ OutputStyle output_style(const Environment& env) {
     std::string term = var(env, "TERM");
     style.emoji = has_var(env, "TERM") && term != "dumb" && term != "linux" && style.utf8;
   }
-  bool colors = env.stdout_is_tty && var(env, "TERM") != "dumb";
-  if (has_var(env, "NO_COLOR")) colors = false;
-  if (has_var(env, "SYSTEMD_COLORS")) {
-    if (auto b = parse_boolean(var(env, "SYSTEMD_COLORS"))) colors = *b;
-  }
-  style.colors = colors;
+  style.colors = color_mode(env.vars, env.stdout_is_tty, env.stderr_is_tty) != ColorMode::kOff;
   if (auto b = parse_boolean(var(env, "SYSTEMD_ANALYZE_DEBUG"))) style.debug = *b;
+  // Like systemd, fit tables to a terminal only, and not when paging:
+  // $COLUMNS if it is a positive number, else the terminal's width, else 80.
+  if (env.stdout_is_tty && !env.pager_active) {
+    auto columns = parse_unsigned(var(env, "COLUMNS"));
+    style.width = columns && *columns > 0 && *columns <= INT32_MAX ? *columns
+                  : env.tty_columns > 0                            ? env.tty_columns
+                                                                   : 80;
+  }
   return style;
 }
-
-namespace {
 
 const SyscallTable& syscall_table() {
   static const SyscallTable table =
       *SyscallTable::parse(embedded_file("syscall-filter-v252.txt"), nullptr);
   return table;
 }
+
+const SyscallTable& syscall_table(const SystemdVersion& version) {
+  // Every version's groups are parsed once, up front, so that scan threads only read.
+  static const std::map<std::string_view, SyscallTable> tables = [] {
+    std::map<std::string_view, SyscallTable> m;
+    for (unsigned n : supported_systemd_versions()) {
+      std::string_view file = systemd_version(n).syscall_groups;
+      if (!m.count(file)) m.emplace(file, *SyscallTable::parse(embedded_file(file), nullptr));
+    }
+    return m;
+  }();
+  if (version.syscall_groups == default_systemd_version().syscall_groups) return syscall_table();
+  return tables.at(version.syscall_groups);
+}
+
+const SystemdVersion& systemd_version_for(const SecurityOptions& o, std::ostream& err,
+                                          std::optional<std::string_view> manager_version) {
+  if (o.systemd_version != 0 || manager_version)
+    return resolve_systemd_version(o.systemd_version, nullptr, manager_version, err);
+  std::unique_ptr<RootFs> root;
+  try {
+    root = std::make_unique<RootFs>(o.root.empty() ? "/" : o.root);
+  } catch (const std::exception&) {
+    // An unreadable root is reported by the command itself.
+  }
+  return resolve_systemd_version(0, root.get(), std::nullopt, err);
+}
+
+namespace {
 
 // Unit types whose units have execution settings worth scoring in a scan.
 bool is_scanned_type(const std::string& type) {
@@ -155,8 +269,8 @@ struct FolderScan {
   std::vector<std::unique_ptr<UnitFileIndex>> indexes;
 };
 
-void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJob>& jobs,
-                    int depth) {
+void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJob>& jobs, int depth,
+                    const SystemdVersion& version) {
   if (depth > 64) return;
   auto entries = scan.fs->list_entries(dir);
   std::sort(entries.begin(), entries.end(),
@@ -164,7 +278,8 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
   std::vector<std::string> names;
   for (const auto& e : entries) {
     if (e.kind == RootFs::Kind::kDirectory && !e.is_symlink) {
-      if (!is_dependency_dir(e.name)) collect_folder(scan, path_join(dir, e.name), jobs, depth + 1);
+      if (!is_dependency_dir(e.name))
+        collect_folder(scan, path_join(dir, e.name), jobs, depth + 1, version);
       continue;
     }
     auto name = parse_unit_name(e.name);
@@ -174,13 +289,15 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
       auto target = scan.fs->resolve(path_join(dir, e.name));
       if (!target || *target != "/dev/null") continue;
     }
-    names.push_back(name->is_template ? with_instance(*name, "i") : e.name);
+    names.push_back(name->is_template ? with_instance(*name, version.template_instance) : e.name);
   }
   if (names.empty()) return;
   scan.indexes.push_back(
       std::make_unique<UnitFileIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}}));
   for (auto& n : names) jobs.push_back({scan.indexes.back().get(), std::move(n)});
 }
+
+}  // namespace
 
 // The unit search path of the manager: SYSTEMD_UNIT_PATH, then the
 // standard directories of the scope (under --root).
@@ -214,6 +331,8 @@ bool manager_search_path(const SecurityOptions& o, const Environment& env, const
     for (const auto& d : standard) dirs.push_back({&root, d});
   return true;
 }
+
+namespace {
 
 // Progress on a terminal for scans that take more than a second.
 class Progress {
@@ -284,17 +403,17 @@ bool check_baseline(const SecurityOptions& o, const Exposures& now, std::ostream
 int run_security(const SecurityOptions& o, const Environment& env, std::ostream& out,
                  std::ostream& err, const std::atomic<bool>& interrupt) {
   bool overview_of_manager = o.units.empty();
-  if (o.offline && !*o.offline) {
-    err << "hardnut: live mode (reading the running manager over D-Bus) is not available yet; "
-           "use --offline=yes\n";
-    return 1;
-  }
-  if (!o.offline && overview_of_manager)
-    err << "hardnut: no unit given; scoring the unit files on disk (offline mode)\n";
-  else if (!o.offline) {
-    err << "hardnut: live mode (reading the running manager over D-Bus) is not available yet; "
-           "use --offline=yes\n";
-    return 1;
+  if (!o.offline || !*o.offline) {
+    // Live mode when asked for (--offline=no, -H, -M); by default when a
+    // manager answers and nothing on the command line is about files.
+    bool required = o.offline || !o.host.empty() || !o.machine.empty();
+    if (required || !options_imply_offline(o)) {
+      std::string why;
+      auto status = run_security_live(o, env, out, err,
+                                      required ? LiveMode::kRequired : LiveMode::kIfAvailable, why);
+      if (status) return *status;
+      err << live_fallback_note(why);
+    }
   }
   if (o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "prometheus") {
     err << "hardnut: unknown --format=" << o.format << " (text, json, sarif or prometheus)\n";
@@ -306,10 +425,13 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   try {
     root = std::make_unique<RootFs>(o.root.empty() ? "/" : o.root);
     host = std::make_unique<RootFs>("/");
-  } catch (const std::exception& e) {
-    err << "hardnut: cannot open root directory " << o.root << ": " << e.what() << "\n";
+  } catch (const std::system_error& e) {
+    // systemd-analyze's words, with the root made absolute as it does.
+    err << "Failed to initialize unit search paths for root directory " << absolute(o.root, env.cwd)
+        << ": " << e.code().message() << "\n";
     return 1;
   }
+  const SystemdVersion& version = systemd_version_for(o, err);
 
   // Unit files and names given as arguments share one search path, as in
   // systemd-analyze: their directories first, then the manager's.
@@ -328,7 +450,7 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
         return 1;
       }
       size_t before = jobs.size();
-      collect_folder(*scan, "/", jobs, 0);
+      collect_folder(*scan, "/", jobs, 0, version);
       if (jobs.size() == before) err << "hardnut: no unit files below " << arg << "\n";
       folders.push_back(std::move(scan));
       continue;
@@ -350,7 +472,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       if (!known) dirs.push_back({host.get(), dir});
     }
     // A template is analysed as an instance of it.
-    argument_units.emplace_back(jobs.size(), name->is_template ? with_instance(*name, "i") : base);
+    argument_units.emplace_back(
+        jobs.size(), name->is_template ? with_instance(*name, version.template_instance) : base);
     jobs.push_back({nullptr, argument_units.back().second});
   }
   if (!manager_search_path(o, env, *root, *host, dirs, err)) return 1;
@@ -361,15 +484,16 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
     for (auto& name : manager_index.unit_names("service")) jobs.push_back({&manager_index, name});
 
   Policy policy;
-  if (!load_policy(o, *root, policy, err)) return 1;
+  if (!load_policy(o, *root, policy, err, &version)) return 1;
 
   ScanOptions scan;
   scan.load.scope = o.scope;
   scan.load.process_umask = env.umask;
-  scan.load.syscalls = &syscall_table();
+  scan.load.syscalls = &syscall_table(version);
+  scan.load.version = &version;
   scan.load.extra_lines = o.set_lines;
   scan.policy = &policy;
-  scan.checks = &checks_v252();
+  scan.checks = &checks_for(version);
   // Units named on the command line load one after another in one manager
   // state, as systemd-analyze does; scans of many units use every core.
   bool parity = folders.empty() && !overview_of_manager;
@@ -384,12 +508,28 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   bool above_threshold = false;
   Exposures exposures;  // for --baseline
   Progress progress(err, env.stderr_is_tty && !parity, jobs.size());
+  // Reports are rendered on the workers, in parallel with the scoring of
+  // other units; `emit` only writes them out in order.
+  if (!json && !overview)
+    scan.prepare = [&](ScanResult& r) {
+      if (!r.ok) return;
+      r.rendered = o.json == JsonMode::kOff
+                       ? render_details(*r.assessment, style)
+                       : render_details_json(*r.assessment, o.json, style.debug);
+    };
 
   auto emit = [&](ScanResult& r) {
     progress.clear();
     // A manager scan reports unusable units, but they do not fail it;
     // units the user named do.
-    for (const auto& m : r.messages) err << m << "\n";
+    // Checked when written, as systemd does: a pager may have taken stderr.
+    const char* line_end = log_line_end(env.stderr_is_tty && isatty(STDERR_FILENO));
+    for (const auto& m : r.messages) err << m << line_end;
+    // Only hardnut's own formats read inline suppressions, so only they
+    // report the invalid ones.
+    if (json)
+      for (const auto& p : parse_suppressions(r.comments, checks_v252()).problems)
+        err << p << line_end;
     if (!r.ok) {
       if (!overview_of_manager) status = 1;
       if (json) json->add(r);
@@ -403,16 +543,22 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       json->add(r);
     else if (overview)
       rows.push_back({a.unit_id, a.exposure});
-    else if (o.json == JsonMode::kOff)
-      out << render_details(a, style);
     else
-      out << render_details_json(a, o.json, style.debug);
+      out << r.rendered;
     out.flush();
   };
   bool complete = scan_units(
       jobs, scan, emit, [&](size_t done) { progress.update(done); }, interrupt);
   progress.clear();
   if (json) json->finish(!complete);
+  // The file indexes of the scanned folders (a few hundred bytes per unit)
+  // are done with: free them, and hand the pages back (glibc keeps freed
+  // small blocks otherwise), before the overview table is laid out.
+  jobs = {};
+  folders.clear();
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
   if (!json && overview) {
     // Scans list units by name, as systemd's overview does.
     if (!parity)

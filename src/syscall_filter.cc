@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "values.h"
 
@@ -89,20 +90,44 @@ void apply_name(std::string_view name, bool put, int errno_value, SyscallFilter&
     filter.entries.erase(*canonical);
 }
 
+// libseccomp looks names and numbers up by a linear scan of its table, and
+// a group such as @system-service names hundreds of calls, so the answers
+// are remembered: per thread, so that scan workers share no lock, and only
+// so many, so that unit files full of made-up names cannot grow it.
+constexpr size_t kMaxCachedNames = 4096;
+
+template <typename T, typename Compute>
+const T& remembered(std::unordered_map<std::string, T>& cache, std::string_view name, T& scratch,
+                    Compute compute) {
+  std::string key(name);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  scratch = compute(key);
+  if (cache.size() >= kMaxCachedNames) return scratch;
+  return cache.emplace(std::move(key), std::move(scratch)).first->second;
+}
+
 }  // namespace
 
 int syscall_number(std::string_view name) {
-  return seccomp_syscall_resolve_name(std::string(name).c_str());
+  thread_local std::unordered_map<std::string, int> cache;
+  int scratch;
+  return remembered(cache, name, scratch, [](const std::string& key) {
+    return seccomp_syscall_resolve_name(key.c_str());
+  });
 }
 
 std::optional<std::string> canonical_syscall_name(std::string_view name) {
-  int n = syscall_number(name);
-  if (n == kSyscallUnknown) return std::nullopt;
-  char* s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, n);
-  if (!s) return std::string(name);
-  std::string result(s);
-  free(s);
-  return result;
+  thread_local std::unordered_map<std::string, std::optional<std::string>> cache;
+  std::optional<std::string> scratch;
+  return remembered(cache, name, scratch, [](const std::string& key) -> std::optional<std::string> {
+    int n = syscall_number(key);
+    if (n == kSyscallUnknown) return std::nullopt;
+    char* s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, n);
+    if (!s) return key;
+    std::string result(s);
+    free(s);
+    return result;
+  });
 }
 
 std::optional<SyscallTable> SyscallTable::parse(std::string_view text, std::string* error) {

@@ -14,6 +14,77 @@ bool is_wide(uint32_t cp) {
          (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
+// systemd's format-table shrinking of a table wider than the terminal:
+// every column first gets its minimum (one column), the rest of the space
+// is shared by weight (all columns weigh the same here), and a column that
+// would get more than it asks for gets exactly that and the sharing starts
+// over.
+std::vector<size_t> fit_widths(const std::vector<size_t>& requested, size_t max_width) {
+  size_t n = requested.size();
+  size_t table_requested = n - 1, table_minimum = n - 1;
+  for (size_t r : requested) {
+    table_requested += r;
+    table_minimum += 1;
+  }
+  if (max_width == 0 || max_width >= table_requested) return requested;
+  size_t effective = std::max(max_width, table_minimum);
+  constexpr size_t kUnset = SIZE_MAX;
+  std::vector<size_t> width(n, kUnset);
+  size_t extra = effective - table_minimum;
+  size_t weight_sum = n;  // one unit of weight per column
+  bool finalize = false;
+  while (true) {
+    bool restart = false;
+    for (size_t j = 0; j < n; ++j) {
+      if (width[j] != kUnset) continue;
+      size_t w = 1 + (weight_sum == 0 ? extra / (n - j) : extra / weight_sum);
+      if (w >= requested[j]) {
+        w = requested[j];
+        restart = true;
+      } else if (!finalize) {
+        continue;
+      }
+      width[j] = w;
+      extra -= w - 1;
+      --weight_sum;
+      if (restart && !finalize) break;
+    }
+    if (finalize) break;
+    if (!restart) finalize = true;
+  }
+  return width;
+}
+
+// systemd's ellipsize() keeping the start: as many leading characters as
+// fit in `width` - 1 columns, then "…" (or "..." outside UTF-8 locales).
+std::string ellipsize(std::string_view s, size_t width, bool utf8) {
+  std::string out;
+  if (!utf8) {
+    if (width < 3) return std::string(s.substr(0, width));
+    out = s.substr(0, width - 3);
+    return out + "...";
+  }
+  if (width == 0) return out;
+  size_t used = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xf0)
+      len = 4;
+    else if (c >= 0xe0)
+      len = 3;
+    else if (c >= 0xc0)
+      len = 2;
+    std::string_view ch = s.substr(i, len);
+    size_t w = display_width(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+    i += len;
+  }
+  return out + "\xe2\x80\xa6";
+}
+
 constexpr const char* kUnderline = "\x1b[4m";
 constexpr const char* kReset = "\x1b[0m";
 
@@ -23,12 +94,15 @@ size_t display_width(std::string_view s) {
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    // Tables are mostly ASCII: one column per byte, no decoding.
+    if (c < 0x80) {
+      ++width;
+      ++i;
+      continue;
+    }
     uint32_t cp;
     size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c & 0xe0) == 0xc0) {
+    if ((c & 0xe0) == 0xc0) {
       cp = c & 0x1f;
       len = 2;
     } else if ((c & 0xf0) == 0xe0) {
@@ -46,38 +120,62 @@ size_t display_width(std::string_view s) {
   return width;
 }
 
-std::string render_table(const TextTable& table) {
-  size_t columns = table.headers.size();
-  std::vector<size_t> widths(columns, 0);
-  for (size_t c = 0; c < columns; ++c) widths[c] = display_width(table.headers[c]);
-  for (const auto& row : table.rows)
-    for (size_t c = 0; c < columns && c < row.size(); ++c)
-      widths[c] = std::max(widths[c], display_width(row[c].text));
+void render_table(const std::vector<std::string_view>& headers,
+                  const std::vector<TableCellView>& cells, bool colors, std::string& out,
+                  const TableFit& fit) {
+  size_t columns = headers.size();
+  if (columns == 0) return;
+  // Each cell is measured once: measuring is most of the work.
+  std::vector<size_t> widths(columns, 0), cell_widths(cells.size());
+  for (size_t c = 0; c < columns; ++c) widths[c] = display_width(headers[c]);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    cell_widths[i] = display_width(cells[i].text);
+    widths[i % columns] = std::max(widths[i % columns], cell_widths[i]);
+  }
+  widths = fit_widths(widths, fit.max_width);
+  // One allocation for the whole table: rows are at most this wide, plus
+  // colour sequences and multi-byte characters (which merely regrow it).
+  size_t row_width = columns;
+  for (size_t w : widths) row_width += w;
+  out.reserve(out.size() + row_width * (cells.size() / columns + 1));
 
-  std::string out;
-  auto emit_row = [&](const std::vector<TableCell>& cells, bool header) {
-    std::string line;
-    for (size_t c = 0; c < columns; ++c) {
-      const TableCell& cell = cells[c];
-      size_t pad = widths[c] - display_width(cell.text);
-      bool last = c + 1 == columns;
-      std::string color = header && table.colors ? kUnderline : (table.colors ? cell.color : "");
-      if (c > 0) line += ' ';
-      // An empty last cell would be all padding, and trailing spaces are dropped.
-      if (cell.align_right && !(last && cell.text.empty())) line.append(pad, ' ');
-      if (!color.empty()) line += color;
-      line += cell.text;
-      // The last column gets no padding after its text.
-      if (!cell.align_right && !last) line.append(pad, ' ');
-      if (!color.empty()) line += kReset;
+  std::string shortened;
+  auto emit_cell = [&](size_t c, TableCellView cell, size_t width, bool header) {
+    if (width > widths[c]) {
+      shortened = ellipsize(cell.text, widths[c], fit.utf8);
+      cell.text = shortened;
+      width = display_width(shortened);
     }
-    out += line;
-    out += '\n';
+    size_t pad = widths[c] - width;
+    bool last = c + 1 == columns;
+    std::string_view color = header && colors ? std::string_view(kUnderline)
+                                              : (colors ? cell.color : std::string_view());
+    if (c > 0) out += ' ';
+    // An empty last cell would be all padding, and trailing spaces are dropped.
+    if (cell.align_right && !(last && cell.text.empty())) out.append(pad, ' ');
+    if (!color.empty()) out += color;
+    out += cell.text;
+    // The last column gets no padding after its text.
+    if (!cell.align_right && !last) out.append(pad, ' ');
+    if (!color.empty()) out += kReset;
+    if (last) out += '\n';
   };
-  std::vector<TableCell> header;
-  for (const auto& h : table.headers) header.push_back({h});
-  emit_row(header, true);
-  for (const auto& row : table.rows) emit_row(row, false);
+  for (size_t c = 0; c < columns; ++c)
+    emit_cell(c, TableCellView{headers[c]}, display_width(headers[c]), true);
+  for (size_t i = 0; i + columns <= cells.size(); i += columns)
+    for (size_t c = 0; c < columns; ++c) emit_cell(c, cells[i + c], cell_widths[i + c], false);
+}
+
+std::string render_table(const TextTable& table) {
+  std::vector<std::string_view> headers(table.headers.begin(), table.headers.end());
+  std::vector<TableCellView> cells;
+  cells.reserve(table.rows.size() * headers.size());
+  for (const auto& row : table.rows)
+    for (size_t c = 0; c < headers.size(); ++c)
+      cells.push_back(c < row.size() ? TableCellView{row[c].text, row[c].align_right, row[c].color}
+                                     : TableCellView{});
+  std::string out;
+  render_table(headers, cells, table.colors, out, table.fit);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "unit.h"
 
+#include <cerrno>
 #include <cstring>
 
 #include "directives.h"
@@ -18,15 +19,28 @@ bool has_exec_context(const std::string& type) {
 // it. Errors in a drop-in only end that drop-in: the unit still loads.
 bool apply_file(const std::string& content, const std::string& display_path, bool is_fragment,
                 const std::string& unit_type, AssignmentContext& ctx, std::string& load_error,
-                std::map<std::string, std::string>& origins) {
+                std::map<std::string, std::string>& origins, std::vector<SourceComment>& comments) {
   LexResult lexed = lex_unit_file(
-      content, [&](std::string_view section) { return is_known_section(unit_type, section); });
+      content, [&](std::string_view section) { return is_known_section(unit_type, section); },
+      /*keep_comments=*/true);
   std::string section;
   for (const auto& e : lexed.events) {
     auto located = [&](const std::string& m) {
       return display_path + ":" + std::to_string(e.line) + ": " + m;
     };
+    if (e.kind == UnitFileEvent::kComment) {
+      comments.push_back({display_path, e.line, e.value});
+      continue;
+    }
     if (e.kind == UnitFileEvent::kWarning) {
+      if (ctx.version && ctx.version->empty_section_header_is_invalid &&
+          e.message == "Unknown section ''. Ignoring.") {
+        // 258+ rejects "[]" like a malformed header: the file ends there.
+        ctx.warnings.push_back(located("Section header invalid '[]'"));
+        if (!is_fragment) return true;
+        load_error = "Bad message";
+        return false;
+      }
       ctx.warnings.push_back(located(e.message));
       continue;
     }
@@ -38,6 +52,7 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
     }
     std::vector<std::string> warnings, plain;
     AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
+    line_ctx.version = ctx.version;
     apply_assignment(e.section, e.key, e.value, line_ctx);
     origins[e.key] = display_path + ":" + std::to_string(e.line);
     for (auto& w : warnings) ctx.warnings.push_back(located(w));
@@ -77,6 +92,29 @@ std::string verify_service(const UnitConfig& c) {
            "Type=oneshot services. Refusing.";
   if (type == "dbus" && c.bus_name.empty())
     return "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.";
+  return {};
+}
+
+// What versions after 252 refuse besides (SystemdVersion): a PID namespace
+// needs a service whose main process the manager forks; a dynamic user has
+// no home directory to start in.
+std::string verify_newer_rules(const UnitConfig& c, const std::string& unit_type,
+                               const SystemdVersion& version) {
+  // Credentials keep a service without ExecStart= from defaulting to Type=oneshot.
+  if (version.credentials_keep_default_type_simple && unit_type == "service" && !c.service_type &&
+      c.exec_start_count == 0 &&
+      (!c.load_credentials.empty() || !c.set_credentials.empty() || c.imports_credentials))
+    return "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. "
+           "Refusing.";
+  if (version.refuses_home_working_directory_for_dynamic_user && c.working_directory_home &&
+      c.exec.dynamic_user)
+    return "WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.";
+  if (version.verifies_private_pids && c.private_pids) {
+    if (unit_type != "service")
+      return "PrivatePIDs= setting is only supported for service units. Refusing.";
+    if (c.effective_service_type() == "forking")
+      return "Service of Type=forking does not support PrivatePIDs=yes. Refusing.";
+  }
   return {};
 }
 
@@ -131,6 +169,26 @@ const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::str
   return loaded->unit;
 }
 
+void UnitLoader::read_masked_dropins(const UnitFiles& files,
+                                     std::vector<std::string>& fresh) const {
+  UnitConfig config;
+  config.exec.unit_id = files.id;
+  config.exec.unit_type = files.name.type;
+  SpecifierContext spec{files.name, "", options_.scope == Scope::kUser};
+  std::vector<std::string> warnings, plain;
+  AssignmentContext ctx{config, spec, *options_.syscalls, warnings, plain};
+  ctx.version = options_.version;
+  std::string load_error;
+  std::map<std::string, std::string> origins;
+  std::vector<SourceComment> comments;
+  for (const auto& d : files.dropins) {
+    std::string content;
+    if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
+    apply_file(content, d.display_path, false, files.name.type, ctx, load_error, origins, comments);
+  }
+  for (auto& w : warnings) fresh.push_back(std::move(w));
+}
+
 std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& requested,
                                                            std::vector<std::string>& fresh) {
   auto loaded = std::make_shared<Loaded>();
@@ -141,7 +199,9 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
       out.status_message = "Unit " + requested + " not found.";
       return loaded;
     case LookupStatus::kMasked:
-      out.status_message = "Unit " + requested + " is masked.";
+      read_masked_dropins(files, fresh);
+      // An alias is reported under the masked unit it leads to.
+      out.status_message = "Unit " + files.id + " is masked.";
       return loaded;
     case LookupStatus::kFound:
       break;
@@ -157,6 +217,14 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   out.fragment_path = files.fragment->display_path;
   std::string fragment;
   int err = files.fragment->fs->read_file(files.fragment->path, fragment, kMaxUnitFileSize);
+  if (err != 0 && err != EFBIG) {
+    // The manager cannot open the fragment (EACCES, ...): it says so and
+    // treats the unit as one without a file.
+    fresh.push_back(id + ": Failed to open " + files.fragment->display_path + ": " +
+                    std::strerror(err));
+    out.status_message = "Unit " + requested + " not found.";
+    return loaded;
+  }
   if (err != 0) {
     out.status_message = "Unit " + id +
                          " failed to load properly, please adjust/correct and reload service "
@@ -165,7 +233,8 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
     return loaded;
   }
   if (fragment.empty()) {
-    out.status_message = "Unit " + requested + " is masked.";
+    read_masked_dropins(files, fresh);
+    out.status_message = "Unit " + id + " is masked.";
     return loaded;
   }
 
@@ -177,32 +246,40 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
                         options_.scope == Scope::kUser};
   std::vector<std::string> warnings, plain;
   AssignmentContext ctx{config, spec, *options_.syscalls, warnings, plain};
+  ctx.version = options_.version;
 
   std::string load_error;
-  bool ok =
-      apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error, out.origins);
+  bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error,
+                       out.origins, out.comments);
+  // systemd adopts the fragment's own name only after the fragment parsed, so
+  // an alias whose fragment fails is reported under the alias.
+  const std::string& failed_name = ok ? id : requested;
+  // Drop-ins are read after the unit took its fragment's name: their %n, %N,
+  // ... expand to it, not to the alias it was asked by.
+  if (auto own = parse_unit_name(id)) spec.name = *own;
   if (ok)
-    for (const auto& [kind, path] : files.misplaced_dependency_files)
-      warnings.push_back(id + ": " + kind + " dependency dropin " + path +
-                         " is not a symlink, ignoring.");
+    for (const auto& [kind, problem] : files.dependency_link_problems)
+      warnings.push_back(id + ": " + kind + " dependency dropin " + problem);
   for (size_t i = 0; ok && i < files.dropins.size(); ++i) {
     const auto& d = files.dropins[i];
     std::string content;
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
-    ok = apply_file(content, d.display_path, false, type, ctx, load_error, out.origins);
+    ok = apply_file(content, d.display_path, false, type, ctx, load_error, out.origins,
+                    out.comments);
   }
   if (ok && !options_.extra_lines.empty()) {
     std::string content = "[" + type_section(type) + "]\n";
     for (const auto& l : options_.extra_lines) content += l + "\n";
-    ok = apply_file(content, "<--set>", false, type, ctx, load_error, out.origins);
+    ok = apply_file(content, "<--set>", false, type, ctx, load_error, out.origins, out.comments);
   }
   for (auto& w : warnings) fresh.push_back(std::move(w));
   if (!ok) {
     if (load_error == "fatal") {
-      fresh.push_back(id + ": Unit configuration has fatal error, unit will not be started.");
-      out.status_message = "Unit " + id + " has a bad unit file setting.";
+      fresh.push_back(failed_name +
+                      ": Unit configuration has fatal error, unit will not be started.");
+      out.status_message = "Unit " + failed_name + " has a bad unit file setting.";
     } else {
-      out.status_message = "Unit " + id +
+      out.status_message = "Unit " + failed_name +
                            " failed to load properly, please adjust/correct and reload service "
                            "manager: " +
                            load_error;
@@ -223,13 +300,17 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   std::string refusal = type == "service"  ? verify_service(config)
                         : type == "socket" ? verify_socket(config)
                                            : std::string();
+  if (refusal.empty() && options_.version)
+    refusal = verify_newer_rules(config, type, *options_.version);
   if (!refusal.empty()) {
     fresh.push_back(id + ": " + refusal);
     out.status_message = "Unit " + id + " has a bad unit file setting.";
     return loaded;
   }
   if (has_exec_context(type)) {
-    out.settings = effective_settings(config, options_.scope, options_.process_umask);
+    out.settings =
+        effective_settings(config, options_.scope, options_.process_umask,
+                           options_.version ? *options_.version : default_systemd_version());
   } else {
     // Units without an execution context keep the analyser's defaults.
     out.settings = ExecSettings{};

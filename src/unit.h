@@ -13,9 +13,18 @@
 #include "exec_settings.h"
 #include "loader.h"
 #include "syscall_filter.h"
+#include "systemd_version.h"
 #include "unit_paths.h"
 
 namespace hardnut {
+
+// A comment line of one of the unit's files: systemd ignores them, hardnut
+// reads its inline suppressions from them (suppression.h).
+struct SourceComment {
+  std::string file;  // display path
+  unsigned line = 0;
+  std::string text;  // the stripped line, comment character included
+};
 
 struct LoadedUnit {
   bool ok = false;
@@ -29,6 +38,7 @@ struct LoadedUnit {
   std::string fragment_path;  // as systemd prints it; empty if none was found
   // Where each directive was last set: key -> "file:line".
   std::map<std::string, std::string> origins;
+  std::vector<SourceComment> comments;  // of every file, in application order
 };
 
 struct LoadOptions {
@@ -40,6 +50,8 @@ struct LoadOptions {
   // Keep loaded units for the rest of the run (as the manager does). Scans
   // of many units turn this off so that memory stays flat.
   bool remember_units = true;
+  // The systemd version whose parser and load-time rules apply; nullptr: 252.
+  const SystemdVersion* version = nullptr;
 };
 
 // The largest unit file hardnut reads.
@@ -56,6 +68,8 @@ class UnitLoader {
  private:
   struct Loaded;
   std::shared_ptr<Loaded> load_files(const std::string& name, std::vector<std::string>& messages);
+  // A masked unit's drop-ins are still parsed: only their warnings matter.
+  void read_masked_dropins(const UnitFiles& files, std::vector<std::string>& messages) const;
 
   const UnitFileIndex& index_;
   LoadOptions options_;

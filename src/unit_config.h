@@ -10,6 +10,7 @@
 #include "address_family.h"
 #include "exec_settings.h"
 #include "syscall_filter.h"
+#include "systemd_version.h"
 
 namespace hardnut {
 
@@ -20,6 +21,12 @@ struct UnitConfig {
   AddressFamilyFilter address_families;
   SyscallFilter syscall_filter;
   bool has_mount_images = false;
+  // PrivateMounts= as written; unset (or reset by an empty value, 257+) is
+  // read per version (SystemdVersion::private_mounts_unset_is_good).
+  std::optional<bool> private_mounts;
+  bool private_pids = false;            // PrivatePIDs= (257+)
+  bool working_directory_home = false;  // WorkingDirectory=~
+  bool imports_credentials = false;     // ImportCredential= (257+)
   // Credential ID -> whether it is encrypted, for LoadCredential*= and
   // SetCredential*= (a later plain entry replaces an encrypted one).
   std::map<std::string, bool> load_credentials;
@@ -48,6 +55,7 @@ enum class Scope;
 // Applies what the manager derives at load time (DynamicUser=, the
 // capabilities dropped by PrivateDevices= and friends, device ACL additions,
 // scope defaults) and returns the settings the assessment sees.
-ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask);
+ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask,
+                                const SystemdVersion& version = default_systemd_version());
 
 }  // namespace hardnut

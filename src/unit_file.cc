@@ -122,7 +122,8 @@ std::vector<std::string_view> split_lines(std::string_view content) {
   return lines;
 }
 
-LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section) {
+LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section,
+                        bool keep_comments) {
   LexResult result;
 
   auto warn = [&](unsigned line, std::string message) {
@@ -210,7 +211,14 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
       return result;
     }
     ++line_number;
-    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) continue;
+    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) {
+      if (keep_comments && is_comment(raw)) {
+        UnitFileEvent e{UnitFileEvent::kComment, line_number};
+        e.value.assign(strip(raw));
+        result.events.push_back(std::move(e));
+      }
+      continue;
+    }
     // The first line that starts with a byte order mark loses it (a comment
     // is recognised before that, so "<BOM># x" is not a comment).
     if (!bom_seen && raw.substr(0, kUtf8Bom.size()) == kUtf8Bom) {

@@ -16,6 +16,7 @@ struct UnitFileEvent {
     kSection,     // a valid section header; `section` is its name
     kAssignment,  // KEY=VALUE inside a section the caller accepted
     kWarning,     // a message to print as "file:line: message"
+    kComment,     // a comment line, only when asked for; `value` is the stripped line
   };
   Kind kind;
   unsigned line = 0;
@@ -35,7 +36,10 @@ struct LexResult {
   std::string fatal_error;
 };
 
-LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section);
+// `keep_comments` adds kComment events: systemd ignores comments, but
+// hardnut reads its own inline directives (suppressions) from them.
+LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section,
+                        bool keep_comments = false);
 
 // systemd's line splitting: "\n", "\r", "\0", and pairs of different ones.
 std::vector<std::string_view> split_lines(std::string_view content);

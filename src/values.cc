@@ -67,6 +67,28 @@ WordResult extract_word(std::string_view* rest, std::string* word, Quotes quotes
   return WordResult::kWord;
 }
 
+std::optional<std::vector<std::string>> unquoted_words(std::string_view value) {
+  std::vector<std::string> words;
+  std::string word;
+  while (true) {
+    WordResult r = extract_word(&value, &word, Quotes::kUnquote);
+    if (r == WordResult::kEnd) return words;
+    if (r == WordResult::kSyntaxError) return std::nullopt;
+    words.push_back(word);
+  }
+}
+
+std::optional<unsigned> parse_mode(std::string_view v) {
+  if (v.empty() || v.size() > 8) return std::nullopt;
+  unsigned mode = 0;
+  for (char c : v) {
+    if (c < '0' || c > '7') return std::nullopt;
+    mode = mode * 8 + static_cast<unsigned>(c - '0');
+  }
+  if (mode > 07777) return std::nullopt;
+  return mode;
+}
+
 std::optional<int64_t> parse_signed(std::string_view text) {
   std::string s(text);
   int base = take_base(&s);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hardnut {
 
@@ -22,6 +23,12 @@ enum class WordResult { kWord, kEnd, kSyntaxError };
 // extract_first_word). kSyntaxError: an unterminated quote or a trailing
 // lone backslash; *rest is then unspecified.
 WordResult extract_word(std::string_view* rest, std::string* word, Quotes quotes);
+
+// All the words of a value, quotes removed; nullopt on an open quote.
+std::optional<std::vector<std::string>> unquoted_words(std::string_view value);
+
+// An octal file mode of up to 8 digits, at most 07777.
+std::optional<unsigned> parse_mode(std::string_view v);
 
 // systemd's number syntax for signed/unsigned integers: leading whitespace,
 // "0b"/"0o" prefixes, otherwise strtol base 0 (so "0x10", "010" = 8, "+5").

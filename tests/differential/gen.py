@@ -474,6 +474,31 @@ NOISE_SERVICE = [
     ("Slice", ["system-x.slice"], ["bad slice"]),
     ("OOMPolicy", ["stop", "kill"], ["bogus"]),
     ("PermissionsStartOnly", ["yes"], []),  # deprecated
+    ("BindPaths", ["/a:/b", "-/c /d:/e:norbind"], ["/a:rel", "/a:/b:bogus", "/a  /b"]),
+    ("TemporaryFileSystem", ["/run/x:mode=0755"], ["%Z"]),
+    ("RequiresMountsFor", ["/var/lib/x"], ["rel"]),
+    ("CPUShares", ["100"], ["1"]),
+    ("MemoryLimit", ["1G"], ["bogus"]),
+    ("BlockIOWeight", ["100"], ["1001"]),
+    ("OOMScoreAdjust", ["-500", "1000"], ["-1001", "x"]),
+    ("KillSignal", ["SIGTERM", "INT", "RTMIN+3", "9"], ["sigterm", "65"]),
+    ("SyslogLevel", ["debug", "3"], ["8"]),
+    ("SyslogFacility", ["local3"], ["bogus"]),
+    ("IOSchedulingClass", ["idle", "2"], ["bogus"]),
+    ("IOSchedulingPriority", ["7"], ["9"]),
+    ("CPUSchedulingPolicy", ["batch"], ["bogus"]),
+    ("CPUSchedulingPriority", ["10"], ["100"]),
+    ("CPUWeight", ["idle", "100"], ["0"]),
+    ("IOWeight", ["100"], ["0"]),
+    ("Personality", ["x86-64"], ["bogus"]),
+    ("TimerSlackNSec", ["10ms"], ["bogus"]),
+    ("StandardInput", ["null", "file:/dev/null"], ["file:rel", "bogus"]),
+    ("StandardError", ["journal", "append:/var/log/x.log", "fd:stderr"], ["fd:a:b", "syslog"]),
+    ("RuntimeDirectoryMode", ["0750"], ["0999"]),
+    ("TimeoutStopSec", ["10s"], ["soon"]),
+    ("TimeoutAbortSec", ["", "5s"], ["soon"]),
+    ("SysVStartPriority", ["1"], []),      # removed option
+    ("ExecStartPost", ["@/usr/bin/true true", "-@/bin/echo"], ["\"@/usr/bin/true true\""]),
 ]
 NOISE_UNIT = [
     ("Description", ["Test unit", "Test %n for %i", "Unicode ✓ descr", ""], []),
@@ -487,6 +512,13 @@ NOISE_UNIT = [
     ("OnFailure", ["failure-handler@%n.service"], []),
     ("Before", ["multi-user.target"], []),
     ("RefuseManualStart", ["yes"], ["bogus"]),
+    ("OnFailureIsolate", ["yes"], ["bogus"]),
+    ("JobTimeoutSec", ["5min"], ["bogus"]),
+    ("StartLimitAction", ["none", "reboot-force"], ["halt"]),
+    ("FailureAction", ["poweroff"], ["bogus"]),
+    ("IgnoreOnSnapshot", ["yes"], []),     # removed option
+    ("Description", ["Runs %n"], ["%Z in description"]),
+    ("RequiresMountsFor", ["/srv %t/x"], ["%Z"]),
 ]
 NOISE_INSTALL = [
     ("WantedBy", ["multi-user.target"], []),

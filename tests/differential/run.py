@@ -9,6 +9,11 @@ its own directory under a temporary folder, and runs in that directory
         <cmd> security --offline=yes --no-pager [case args] UNIT...
 
 once with the oracle and once with the tool under test (stdin /dev/null, pipes).
+
+The oracle is the local systemd-analyze (252) or ``--oracle "../shared/tools/oracle 257"``
+(the real systemd-analyze of another version in a throw-away tree; that script adds
+``security --offline=yes`` itself).  ``--tool-arg`` passes extra arguments to the tool
+only, e.g. ``--tool-arg=--systemd-version=257``.
 Exit code, stdout and stderr must be byte-identical (paths in stderr are compared
 as they are: both run in the same directory).
 
@@ -88,12 +93,21 @@ def run_cmd(argv, cwd, env, timeout):
         return "exec-error", b"", ("[run.py: cannot execute: %s]\n" % e).encode()
 
 
-def run_case(case, workdir, tool, oracle, env, timeout):
+def is_oracle_script(oracle):
+    """../shared/tools/oracle VERSION: it runs `systemd-analyze security --offline=yes` itself."""
+    return os.path.basename(oracle[0]) == "oracle"
+
+
+def oracle_prefix(oracle):
+    return oracle + BASE_ARGS[2:] if is_oracle_script(oracle) else oracle + BASE_ARGS
+
+
+def run_case(case, workdir, tool, oracle, env, timeout, tool_args=()):
     d = os.path.join(workdir, "case-%05d" % case["index"])
     gen.write_case(case, d)
-    argv_tail = BASE_ARGS + case["args"] + case["units"]
-    o = run_cmd(oracle + argv_tail, d, env, timeout)
-    t = run_cmd(tool + argv_tail, d, env, timeout)
+    argv_tail = case["args"] + case["units"]
+    o = run_cmd(oracle_prefix(oracle) + argv_tail, d, env, timeout)
+    t = run_cmd(tool + BASE_ARGS + list(tool_args) + argv_tail, d, env, timeout)
     diffs = [f for f, a, b in zip(("rc", "stdout", "stderr"), o, t) if a != b]
     return {"case": case, "dir": d, "oracle": o, "tool": t, "diffs": diffs}
 
@@ -112,7 +126,7 @@ def short_diff(name, a, b, max_lines=30):
     return "".join(out)
 
 
-def save_failure(res, fdir, tool, oracle, env):
+def save_failure(res, fdir, tool, oracle, env, tool_args=()):
     case = res["case"]
     dest = os.path.join(fdir, "seed-%s-case-%05d" % (case["seed"], case["index"]))
     if os.path.exists(dest):
@@ -127,7 +141,9 @@ def save_failure(res, fdir, tool, oracle, env):
         with open(os.path.join(dest, who + ".stderr"), "wb") as f:
             f.write(err)
     envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in env.items())
-    args = " ".join(shlex.quote(a) for a in BASE_ARGS + case["args"] + case["units"])
+    tail = case["args"] + case["units"]
+    oargs = " ".join(shlex.quote(a) for a in oracle_prefix(oracle)[len(oracle):] + tail)
+    targs = " ".join(shlex.quote(a) for a in BASE_ARGS + list(tool_args) + tail)
     with open(os.path.join(dest, "repro.sh"), "w") as f:
         f.write("#!/bin/sh\n# differing: %s\n# NB: stderr paths contain the original case dir %s\n"
                 "cd \"$(dirname \"$0\")/unit\" || exit 1\n"
@@ -135,7 +151,7 @@ def save_failure(res, fdir, tool, oracle, env):
                 "echo '== oracle'; env -i %s $ORACLE %s; echo \"rc=$?\"\n"
                 "echo '== tool';   env -i %s $TOOL %s; echo \"rc=$?\"\n"
                 % (",".join(res["diffs"]), res["dir"], shlex.quote(" ".join(tool)),
-                   shlex.quote(" ".join(oracle)), envs, args, envs, args))
+                   shlex.quote(" ".join(oracle)), envs, oargs, envs, targs))
     os.chmod(os.path.join(dest, "repro.sh"), 0o755)
     return dest
 
@@ -170,6 +186,9 @@ def main():
     ap.add_argument("--summary", action="store_true",
                     help="print what the oracle did: exit codes, verdicts, stderr message kinds")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per invocation (default 60)")
+    ap.add_argument("--tool-arg", action="append", default=[], metavar="ARG",
+                    help="extra argument for the tool only, placed after 'security --offline=yes "
+                         "--no-pager' (repeatable), e.g. --tool-arg=--systemd-version=257")
     ap.add_argument("--lenient-stderr", action="store_true",
                     help="a case whose rc and stdout match but stderr differs is reported "
                          "and saved, but does not count as failed")
@@ -181,14 +200,30 @@ def main():
     if args.unit_path == "empty":
         env["SYSTEMD_UNIT_PATH"] = ""
 
-    try:
-        ver = subprocess.run(oracle + ["--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             timeout=30).stdout.decode("utf-8", "replace").splitlines()
-        ver = ver[0] if ver else "?"
-    except (OSError, subprocess.TimeoutExpired) as e:
-        die("cannot run oracle %s: %s" % (oracle[0], e))
+    if is_oracle_script(oracle):
+        # The trees must exist: a missing tree is a setup failure, never a pass.
+        if len(oracle) < 2:
+            die("--oracle %s needs a version (e.g. '%s 257')" % (oracle[0], oracle[0]))
+        try:
+            listing = subprocess.run([oracle[0], "--list"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, timeout=60).stdout.decode("utf-8", "replace")
+        except (OSError, subprocess.TimeoutExpired) as e:
+            die("cannot run %s --list: %s" % (oracle[0], e))
+        rows = [ln.split("\t") for ln in listing.splitlines() if ln.strip()]
+        match = [r for r in rows if r and oracle[1] in r[:2]]
+        if not match:
+            die("the oracle tree for systemd %s is missing (%s --list:\n%s)\n"
+                "  build it with: %s --setup   (root, network)" % (oracle[1], oracle[0], listing.rstrip(), oracle[0]))
+        ver = "systemd " + match[0][-1]
+    else:
+        try:
+            ver = subprocess.run(oracle + ["--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 timeout=30).stdout.decode("utf-8", "replace").splitlines()
+            ver = ver[0] if ver else "?"
+        except (OSError, subprocess.TimeoutExpired) as e:
+            die("cannot run oracle %s: %s" % (oracle[0], e))
     print("oracle: %s   (%s)" % (" ".join(oracle), ver))
-    print("tool:   %s" % " ".join(tool))
+    print("tool:   %s" % " ".join(tool + args.tool_arg))
     print("cases:  %d from index %d, seed %s, %d jobs" % (args.cases, args.first, args.seed, args.jobs))
     sys.stdout.flush()
 
@@ -202,7 +237,7 @@ def main():
     results = [None] * len(cases)
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-            futs = {ex.submit(run_case, c, workdir, tool, oracle, env, args.timeout): i
+            futs = {ex.submit(run_case, c, workdir, tool, oracle, env, args.timeout, args.tool_arg): i
                     for i, c in enumerate(cases)}
             for f in concurrent.futures.as_completed(futs):
                 results[futs[f]] = f.result()
@@ -220,7 +255,7 @@ def main():
         if differing:
             os.makedirs(args.failures_dir, exist_ok=True)
             for r in differing:
-                save_failure(r, args.failures_dir, tool, oracle, env)
+                save_failure(r, args.failures_dir, tool, oracle, env, args.tool_arg)
     finally:
         if args.keep:
             print("kept cases in %s" % workdir)

@@ -1,0 +1,132 @@
+#include "harden_apply.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace hardnut {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A stand-in for systemctl: the "service" fails whenever the installed
+// drop-in contains BREAK, as a real service fails with a directive it
+// cannot live with. Every call is logged.
+class HardenApplyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("hardnut-apply-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    dropin_ = (dir_ / "a.service.d/50-hardnut.conf").string();
+    std::string log = (dir_ / "calls.log").string();
+    std::string state = (dir_ / "state").string();
+    script("systemctl", "echo \"$*\" >> " + log +
+                            "\n"
+                            "case \"$1\" in\n"
+                            "  restart) if grep -q BREAK " +
+                            dropin_ + " 2>/dev/null; then echo failed > " + state +
+                            "; else echo active > " + state +
+                            "; fi ;;\n"
+                            "  show) echo ActiveState=$(cat " +
+                            state +
+                            "); echo SubState=x; echo Result=success; echo NRestarts=0; echo "
+                            "Type=simple ;;\n"
+                            "esac\nexit 0\n");
+    script("journalctl", "echo 'a.service: Failed at step SECCOMP'\n");
+    options_.unit = "a.service";
+    options_.systemctl = (dir_ / "systemctl").string();
+    options_.journalctl = (dir_ / "journalctl").string();
+    options_.settle_seconds = 0.3;
+    options_.check_timeout_seconds = 0.5;
+    options_.poll_seconds = 0.05;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void script(const std::string& name, const std::string& body) {
+    std::string p = (dir_ / name).string();
+    std::ofstream(p) << "#!/bin/sh\n" << body;
+    chmod(p.c_str(), 0755);
+  }
+  std::string read(const std::string& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+  DropinInstall install(const std::string& content) {
+    DropinInstall r;
+    std::string error;
+    EXPECT_TRUE(install_dropin(dropin_, content, true, r, error)) << error;
+    return r;
+  }
+  fs::path dir_;
+  std::string dropin_;
+  LiveApplyOptions options_;
+};
+
+const std::string kGood = "# hardnut-managed: yes\n[Service]\nPrivateTmp=yes\n";
+const std::string kBad = "# hardnut-managed: yes\n[Service]\n# BREAK\nPrivateNetwork=yes\n";
+
+TEST_F(HardenApplyTest, WorkingServiceKeepsTheDropin) {
+  DropinInstall r = install(kGood);
+  std::ostringstream log;
+  options_.check = "true";
+  LiveApplyResult a = apply_live(r, options_, log);
+  EXPECT_TRUE(a.ok) << a.broke;
+  EXPECT_FALSE(a.rolled_back);
+  EXPECT_EQ(read(dropin_), kGood);
+  std::string calls = read((dir_ / "calls.log").string());
+  EXPECT_EQ(calls.find("daemon-reload\n"), 0u) << calls;
+  EXPECT_NE(calls.find("restart a.service\n"), std::string::npos) << calls;
+}
+
+TEST_F(HardenApplyTest, FailingServiceIsRolledBackToThePreviousFile) {
+  install(kGood);
+  DropinInstall r = install(kBad);
+  std::ostringstream log;
+  LiveApplyResult a = apply_live(r, options_, log);
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.broke.find("a.service is failed"), std::string::npos) << a.broke;
+  EXPECT_NE(a.broke.find("Failed at step SECCOMP"), std::string::npos) << a.broke;
+  EXPECT_TRUE(a.rolled_back);
+  EXPECT_TRUE(a.restored_ok) << a.restore_problem;
+  EXPECT_EQ(read(dropin_), kGood);
+  std::string calls = read((dir_ / "calls.log").string());
+  // Reload and restart twice: with the new file, then with the old one.
+  size_t first = calls.find("restart a.service");
+  EXPECT_NE(calls.find("daemon-reload", first), std::string::npos) << calls;
+  EXPECT_NE(calls.find("restart a.service", first + 1), std::string::npos) << calls;
+}
+
+TEST_F(HardenApplyTest, FailingCheckRollsBackAndRemovesANewFile) {
+  DropinInstall r = install(kGood);
+  std::ostringstream log;
+  options_.check = "echo connection refused; exit 7";
+  LiveApplyResult a = apply_live(r, options_, log);
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.broke.find("--check failed"), std::string::npos) << a.broke;
+  EXPECT_NE(a.broke.find("exit status 7"), std::string::npos) << a.broke;
+  EXPECT_NE(a.broke.find("connection refused"), std::string::npos) << a.broke;
+  EXPECT_TRUE(a.rolled_back);
+  EXPECT_FALSE(fs::exists(dropin_));
+  // The check fails with the old configuration too, and that is reported.
+  EXPECT_FALSE(a.restored_ok);
+  EXPECT_NE(a.restore_problem.find("--check failed"), std::string::npos);
+}
+
+TEST_F(HardenApplyTest, MissingSystemctlIsReported) {
+  DropinInstall r = install(kGood);
+  options_.systemctl = (dir_ / "no-such-systemctl").string();
+  std::ostringstream log;
+  LiveApplyResult a = apply_live(r, options_, log);
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.broke.find("daemon-reload failed"), std::string::npos) << a.broke;
+  EXPECT_TRUE(a.rolled_back);
+  EXPECT_FALSE(fs::exists(dropin_));
+}
+
+}  // namespace
+}  // namespace hardnut
