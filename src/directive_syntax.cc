@@ -744,6 +744,13 @@ bool check_description(const Assignment& a) {
   return false;
 }
 
+bool check_job_mode(const Assignment& a) {
+  warn_unless(one_of(a.value, {"fail", "replace", "replace-irreversibly", "isolate", "flush",
+                               "ignore-dependencies", "ignore-requirements"}),
+              a, "job mode");
+  return false;
+}
+
 bool check_emergency_action(const Assignment& a) {
   if (!is_emergency_action(a.value))
     a.warnings.push_back("Failed to parse " + a.key + "=, ignoring: " + a.value);
@@ -818,6 +825,8 @@ const std::map<std::string, Checker, std::less<>>& checkers_by_key() {
         {"JobRunningTimeoutSec", check_job_timeout},
         {"RequiresMountsFor", check_requires_mounts_for},
         {"Description", check_description},
+        {"OnFailureJobMode", check_job_mode},
+        {"OnSuccessJobMode", check_job_mode},
         {"FailureAction", check_emergency_action},
         {"StartLimitAction", check_emergency_action},
         {"JobTimeoutAction", check_emergency_action},
@@ -922,12 +931,14 @@ bool check_value_syntax(std::string_view section, const std::string& key, std::s
                                                   check_nsec,
                                                   check_on_failure_isolate,
                                                   check_job_timeout,
-                                                  check_emergency_action};
+                                                  check_emergency_action,
+                                                  check_job_mode};
     bool empty_resets = !kEmptyFails.count(it->second);
     if (value.empty() && empty_resets) return false;
     return it->second(a);
   }
-  if (type == "MODE") {
+  // MODE also types OnFailureJobMode= and friends, which are not file modes.
+  if (type == "MODE" && key.find("JobMode") == std::string::npos) {
     if (!parse_mode(value)) warnings.push_back("Failed to parse mode value, ignoring: " + value);
   } else if (type == "BOOLEAN") {
     if (!parse_boolean(value))

@@ -1031,6 +1031,9 @@ std::string errno_text(std::string_view kind, std::string_view value) {
       return std::string(kErange);
     return std::string(kEinval);
   }
+  if (kind == "range") {  // a number outside the setting's range
+    return std::string(all_of_chars(value, "0123456789") ? kErange : kEinval);
+  }
   if (kind == "mode") {
     if (all_of_chars(value, "01234567") &&
         (value.size() > 12 || std::stoull(std::string(value), nullptr, 8) > 07777))
@@ -1125,6 +1128,12 @@ void apply_assignment(std::string_view section, const std::string& key, const st
   if (auto removed = removed_option_message(section, key)) {
     ctx.warnings.push_back(*removed);
     return;
+  }
+  for (std::string_view removed : version_of(ctx).removed_keys) {
+    if (key == removed && section != "Unit" && section != "Install") {
+      ctx.warnings.push_back("Support for option " + key + "= has been removed and it is ignored");
+      return;
+    }
   }
   if (!is_known_key(version_of(ctx), section, key)) {
     ctx.warnings.push_back("Unknown key '" + key + "' in section [" + std::string(section) +

@@ -27,6 +27,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       .credentials_keep_default_type_simple = false,
       .refuses_home_working_directory_for_dynamic_user = false,
       .extra_values = {},
+      .removed_keys = {},
       .inverted_empty_bounding_set_is_known_caps = false,
       .ignores_double_bang = false,
       .address_families_stop_at_unknown = false,
@@ -111,6 +112,16 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       {"Failed to parse mode value, ignoring: {value}",
        "Failed to parse {key}={value}, ignoring: {errno:mode}"},
       {"Failed to parse system call, ignoring: {*}", "System call {*} is not known, ignoring."},
+      {"Failed to parse personality, ignoring: {value}",
+       "Failed to parse {key}={value}, ignoring."},
+      {"Failed to parse log facility, ignoring: {value}", kKeyValueEinval},
+      {"Failed to parse log level, ignoring: {value}", kKeyValueEinval},
+      {"Failed to parse nsec value, ignoring: {value}",
+       "Failed to parse {key}={value}, ignoring: {errno:sec}"},
+      {"Invalid CPU shares, ignoring: {value}",
+       "Failed to parse {key}={value}, ignoring: {errno:range}"},
+      {"Invalid block IO weight, ignoring: {value}",
+       "Failed to parse {key}={value}, ignoring: {errno:range}"},
   };
   v257.warns_legacy_var_run = true;
   v257.verifies_private_pids = true;
@@ -138,6 +149,10 @@ std::map<unsigned, SystemdVersion> build_profiles() {
   v262.address_families_stop_at_unknown = true;
   v262.ignores_double_bang = true;
   v262.inverted_empty_bounding_set_is_known_caps = true;
+  v262.removed_keys = {"CPUAccounting",        "CPUShares",           "StartupCPUShares",
+                       "MemoryLimit",          "BlockIOAccounting",   "BlockIOWeight",
+                       "StartupBlockIOWeight", "BlockIODeviceWeight", "BlockIOReadBandwidth",
+                       "BlockIOWriteBandwidth"};
   v262.row_order = RowOrder::kByDescriptionMissingFirst;
   v262.policy_must_be_object = true;
   v262.credential_tpm_device = "";

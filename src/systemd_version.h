@@ -84,6 +84,9 @@ struct SystemdVersion {
   // 257+ refuses WorkingDirectory=~ with DynamicUser=yes.
   bool refuses_home_working_directory_for_dynamic_user;
   std::vector<ExtraValue> extra_values;
+  // Keys the version still recognises only to say they are gone (262: the
+  // cgroup-v1 settings): "Support for option KEY= has been removed ...".
+  std::vector<std::string_view> removed_keys;
   // 258+: CapabilityBoundingSet=~ (nothing known after the "~") sets every
   // known capability rather than the unset value (see set_bounding_set).
   bool inverted_empty_bounding_set_is_known_caps;
