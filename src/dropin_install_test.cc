@@ -11,6 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -19,10 +21,7 @@ namespace fs = std::filesystem;
 class DropinInstallTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-dropin-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("dropin");
     path_ = (dir_ / "etc/systemd/system/a.service.d/50-hardnut.conf").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -19,10 +21,7 @@ namespace fs = std::filesystem;
 class HardenApplyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-apply-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("apply");
     dropin_ = (dir_ / "a.service.d/50-hardnut.conf").string();
     std::string log = (dir_ / "calls.log").string();
     std::string state = (dir_ / "state").string();

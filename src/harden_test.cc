@@ -9,6 +9,8 @@
 #include <regex>
 #include <sstream>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -19,17 +21,13 @@ fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "../../shared/
 class HardenTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-harden-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("harden");
     env_.cwd = dir_.string();
     env_.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}};
   }
   void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& content) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << content;
+    testing_support::write_test_file(dir_, name, content);
   }
   // What `hardnut security` says about a unit file, in tenths; -1 if it fails.
   int security_exposure(const std::string& path) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <regex>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -15,18 +17,14 @@ namespace fs = std::filesystem;
 class SecurityCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("test");
     env_.cwd = dir_.string();
     env_.vars = {{"LANG", "C.UTF-8"}, {"TERM", "xterm"}, {"SYSTEMD_UNIT_PATH", ""}};
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   void write(const std::string& name, const std::string& content) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << content;
+    testing_support::write_test_file(dir_, name, content);
   }
 
   int run(std::vector<std::string> units, std::string& out, std::string& err,

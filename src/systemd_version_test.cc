@@ -12,6 +12,7 @@
 #include "directives.h"
 #include "root_fs.h"
 #include "security_command.h"
+#include "test_files.h"
 
 namespace hardnut {
 namespace {
@@ -20,17 +21,11 @@ namespace fs = std::filesystem;
 
 class SystemdVersionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-version-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testing_support::make_test_dir("version-test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   void write(const std::string& name, const std::string& content = "") {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << content;
+    testing_support::write_test_file(dir_, name, content);
   }
 
   std::optional<unsigned> detect(std::string* evidence = nullptr) {

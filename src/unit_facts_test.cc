@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -14,16 +16,12 @@ namespace fs = std::filesystem;
 class UnitFactsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-facts-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("facts");
     root_ = std::make_unique<RootFs>(dir_.string());
   }
   void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& content) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << content;
+    testing_support::write_test_file(dir_, name, content);
   }
   UnitFacts facts(const std::string& name, const std::vector<std::string>& extra = {}) {
     UnitFileIndex index({{root_.get(), "/"}});

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <regex>
 
+#include "test_files.h"
+
 namespace hardnut {
 namespace {
 
@@ -15,17 +17,13 @@ namespace fs = std::filesystem;
 class WhatIfTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hardnut-what-if-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testing_support::make_test_dir("what-if");
     env_.cwd = dir_.string();
     env_.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}};
   }
   void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& content) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name) << content;
+    testing_support::write_test_file(dir_, name, content);
   }
   // The exposure `hardnut security` prints, in tenths.
   int security_exposure(const std::string& unit, const std::vector<std::string>& set = {}) {
