@@ -161,6 +161,23 @@ TEST_F(SecurityCommandTest, ScanDocumentIsOneJsonDocument) {
   EXPECT_NE(out.find("\"line\":3"), std::string::npos);  // PrivateTmp= set on line 3
 }
 
+// A folder scan judges every unit on its own: two units claiming one D-Bus
+// name are both scored, whichever worker loads them.
+TEST_F(SecurityCommandTest, FolderScanJudgesBusNamesPerUnit) {
+  for (const char* name : {"scan/a.service", "scan/b.service", "scan/c.service"})
+    write(name, "[Service]\nExecStart=/bin/true\nBusName=org.example.Same\n");
+  SecurityOptions o;
+  o.offline = true;
+  o.overview = true;
+  o.jobs = 2;
+  o.units = {(dir_ / "scan").string()};
+  std::string out, err;
+  EXPECT_EQ(run_security(o, env_, out, err), 0) << err;
+  for (const char* unit : {"a.service", "b.service", "c.service"})
+    EXPECT_NE(out.find(unit), std::string::npos) << out;
+  EXPECT_EQ(err.find("same bus name"), std::string::npos) << err;
+}
+
 // systemd's is_locale_utf8(): a locale that cannot be set counts as UTF-8,
 // and so does C when no variable asked for it.
 TEST(OutputStyleTest, Utf8FollowsTheLocaleLikeSystemd) {

@@ -153,7 +153,12 @@ UnitLoader::UnitLoader(const UnitFileIndex& index, LoadOptions options)
     : index_(index), options_(std::move(options)) {}
 
 const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::string>& fresh) {
-  if (!options_.remember_units && depth_ == 0) by_name_.clear();
+  // Without memory each unit is judged alone, also for the D-Bus names
+  // claimed (else the outcome would depend on which worker loaded what).
+  if (!options_.remember_units && depth_ == 0) {
+    by_name_.clear();
+    bus_names_.clear();
+  }
   auto it = by_name_.find(name);
   if (it != by_name_.end()) return it->second->unit;
   std::shared_ptr<Loaded> loaded = load_files(name, fresh);

@@ -47,8 +47,9 @@ struct LoadOptions {
   const SyscallTable* syscalls = nullptr;
   // Lines applied after every file, as if from a last drop-in ("what-if").
   std::vector<std::string> extra_lines;
-  // Keep loaded units for the rest of the run (as the manager does). Scans
-  // of many units turn this off so that memory stays flat.
+  // Keep loaded units (and the D-Bus names they claimed) for the rest of the
+  // run, as the manager does. Scans of many units turn this off: memory stays
+  // flat and every unit is judged on its own.
   bool remember_units = true;
   // The systemd version whose parser and load-time rules apply; nullptr: 252.
   const SystemdVersion* version = nullptr;
