@@ -10,11 +10,11 @@ uint64_t ceil_div(uint64_t x, uint64_t y) { return x / y + (x % y != 0); }
 
 constexpr Predicate kPredicates[] = {
     {"DANGEROUS", "\xf0\x9f\xa4\xa2", ":-[", "\x1b[1;31m"},
-    {"UNSAFE", "\xf0\x9f\x98\xa8", ":-{", "\x1b[1;31m"},
-    {"EXPOSED", "\xf0\x9f\x99\x81", ":-(", "\x1b[1;33m"},
+    {"UNSAFE", "\xf0\x9f\x98\xa8", ":-{", "\x1b[0;1;31m"},
+    {"EXPOSED", "\xf0\x9f\x99\x81", ":-(", "\x1b[0;1;38;5;185m"},
     {"MEDIUM", "\xf0\x9f\x98\x90", ":-|", ""},
-    {"OK", "\xf0\x9f\x99\x82", ":-)", "\x1b[1;32m"},
-    {"SAFE", "\xf0\x9f\x98\x80", ":-}", "\x1b[1;32m"},
+    {"OK", "\xf0\x9f\x99\x82", ":-)", "\x1b[0;1;32m"},
+    {"SAFE", "\xf0\x9f\x98\x80", ":-}", "\x1b[0;1;32m"},
     {"PERFECT", "\xf0\x9f\x98\x87", ":-]", "\x1b[1;32m"},
 };
 constexpr uint64_t kThresholds[] = {100, 90, 75, 50, 10, 1, 0};

@@ -24,6 +24,7 @@ struct CheckResult {
 
 struct Assessment {
   std::string unit_id;
+  std::string fragment_path;      // the unit file, for the terminal's link to it
   std::vector<CheckResult> rows;  // in systemd's print order
   uint64_t exposure = 0;          // 0..100
   uint64_t weight_sum = 0;

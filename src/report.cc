@@ -1,15 +1,20 @@
 #include "report.h"
 
 #include <cstdio>
+#include <map>
 
+#include "embedded_data.h"
 #include "text_table.h"
 
 namespace hardnut {
 
 namespace {
 
-constexpr const char* kGreen = "\x1b[0;32m";
-constexpr const char* kRed = "\x1b[0;31m";
+constexpr const char* kGreen = "\x1b[0;1;32m";
+constexpr const char* kRed = "\x1b[0;1;31m";
+// Empty cells are grey.
+constexpr const char* kGrey256 = "\x1b[0;38;5;245m";
+constexpr const char* kGrey16 = "\x1b[0;90m";
 constexpr const char* kBold = "\x1b[0;1;39m";
 constexpr const char* kReset = "\x1b[0m";
 
@@ -91,6 +96,24 @@ std::string happy_glyph(uint64_t exposure, const OutputStyle& style) {
   return style.emoji ? p.emoji : p.ascii;
 }
 
+std::string_view check_url(std::string_view check_name) {
+  static const auto* urls = [] {
+    auto* m = new std::map<std::string_view, std::string_view, std::less<>>;
+    std::string_view data = embedded_file("check-urls-v252.txt");
+    while (!data.empty()) {
+      size_t end = data.find('\n');
+      std::string_view line = data.substr(0, end);
+      data = end == std::string_view::npos ? std::string_view() : data.substr(end + 1);
+      size_t tab = line.find('\t');
+      if (line.empty() || line[0] == '#' || tab == std::string_view::npos) continue;
+      (*m)[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+    return m;
+  }();
+  auto it = urls->find(check_name);
+  return it == urls->end() ? std::string_view() : it->second;
+}
+
 std::string render_details(const Assessment& a, const OutputStyle& style) {
   std::vector<std::string_view> headers = {" ", "NAME", "DESCRIPTION"};
   if (style.debug) headers.insert(headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
@@ -110,16 +133,18 @@ std::string render_details(const Assessment& a, const OutputStyle& style) {
   std::vector<TableCellView> cells;
   cells.reserve(a.rows.size() * headers.size());
   const std::string* number = numbers.data();
+  const char* grey = style.colors16 ? kGrey16 : kGrey256;
   for (const auto& r : a.rows) {
     if (r.badness == kNotApplicable)
-      cells.push_back({" "});
+      cells.push_back({"", false, grey});
     else if (r.badness == 0)
       cells.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
     else
       cells.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
-    cells.push_back({r.check->name});
+    cells.push_back({r.check->name, false, {}, style.links ? check_url(r.check->name) : ""});
     cells.push_back({r.description ? std::string_view(*r.description) : std::string_view()});
-    for (size_t k = style.debug ? 4 : 1; k > 0; --k) cells.push_back({*number++, true});
+    for (size_t k = style.debug ? 4 : 1; k > 0; --k, ++number)
+      cells.push_back({*number, true, number->empty() ? grey : ""});
   }
   std::string out;
   render_table(headers, cells, style.colors, out, TableFit{style.width, style.utf8});
@@ -127,12 +152,16 @@ std::string render_details(const Assessment& a, const OutputStyle& style) {
   out += "\n";
   out += style.utf8 ? "\xe2\x86\x92 " : "-> ";
   if (style.colors) out += kBold;
-  out += "Overall exposure level for " + a.unit_id;
+  out += "Overall exposure level for ";
+  if (style.links && !a.fragment_path.empty())
+    out += "\x1b]8;;file://" + style.host + a.fragment_path + "\a" + a.unit_id + "\x1b]8;;\a";
+  else
+    out += a.unit_id;
   if (style.colors) out += kReset;
   out += ": ";
-  if (style.colors && *p.color) out += p.color;
+  if (style.colors) out += p.color;
   out += format_tenths(a.exposure) + " " + p.name;
-  if (style.colors && *p.color) out += kReset;
+  if (style.colors) out += kReset;
   out += " " + happy_glyph(a.exposure, style) + "\n";
   return out;
 }

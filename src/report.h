@@ -15,14 +15,21 @@ struct OutputStyle {
   bool utf8 = true;   // ✓ ✗ → (else + - ->)
   bool emoji = true;  // smileys (else ASCII faces)
   bool colors = false;
-  bool debug = false;  // SYSTEMD_ANALYZE_DEBUG: WEIGHT, BADNESS, RANGE columns
-  size_t width = 0;    // terminal columns the tables must fit in; 0: no limit
+  bool debug = false;     // SYSTEMD_ANALYZE_DEBUG: WEIGHT, BADNESS, RANGE columns
+  size_t width = 0;       // terminal columns the tables must fit in; 0: no limit
+  bool colors16 = false;  // SYSTEMD_COLORS=16: no 256-colour grey
+  bool links = false;     // hyperlinks to manuals and unit files (with colours)
+  std::string host;       // for file:// links
 };
 
 enum class JsonMode { kOff, kShort, kPretty };
 
 std::string render_details(const Assessment& a, const OutputStyle& style);
 std::string render_details_json(const Assessment& a, JsonMode mode, bool debug);
+
+// The manual page a check links to on a terminal (systemd 252's); empty
+// if it has none.
+std::string_view check_url(std::string_view check_name);
 
 struct OverviewRow {
   std::string unit;

@@ -35,6 +35,7 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
   r.service_type = unit.settings.service_type;
   try {
     r.assessment = assess(unit.settings, *options.checks, *options.policy, rules);
+    r.assessment->fragment_path = unit.fragment_path;
     r.ok = true;
   } catch (const AssessmentError& e) {
     r.messages.push_back("hardnut: the security policy cannot be applied to " +

@@ -199,7 +199,14 @@ OutputStyle output_style(const Environment& env) {
     std::string term = var(env, "TERM");
     style.emoji = has_var(env, "TERM") && term != "dumb" && term != "linux" && style.utf8;
   }
-  style.colors = color_mode(env.vars, env.stdout_is_tty, env.stderr_is_tty) != ColorMode::kOff;
+  ColorMode colors = color_mode(env.vars, env.stdout_is_tty, env.stderr_is_tty);
+  style.colors = colors != ColorMode::kOff;
+  style.colors16 = colors == ColorMode::k16;
+  // Hyperlinks come with colours unless SYSTEMD_URLIFY says no.
+  auto urlify = parse_boolean(var(env, "SYSTEMD_URLIFY"));
+  style.links = style.colors && urlify.value_or(true);
+  char host[256] = {};
+  if (style.links && gethostname(host, sizeof host - 1) == 0) style.host = host;
   if (auto b = parse_boolean(var(env, "SYSTEMD_ANALYZE_DEBUG"))) style.debug = *b;
   // Like systemd, fit tables to a terminal only, and not when paging:
   // $COLUMNS if it is a positive number, else the terminal's width, else 80.

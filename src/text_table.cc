@@ -85,7 +85,6 @@ std::string ellipsize(std::string_view s, size_t width, bool utf8) {
   return out + "\xe2\x80\xa6";
 }
 
-constexpr const char* kUnderline = "\x1b[4m";
 constexpr const char* kReset = "\x1b[0m";
 
 }  // namespace
@@ -148,16 +147,24 @@ void render_table(const std::vector<std::string_view>& headers,
     }
     size_t pad = widths[c] - width;
     bool last = c + 1 == columns;
-    std::string_view color = header && colors ? std::string_view(kUnderline)
-                                              : (colors ? cell.color : std::string_view());
+    // As systemd's format-table: the header is underlined cell by cell,
+    // separator included; a coloured cell is padded inside its colour, the
+    // last column too; otherwise trailing spaces are dropped.
+    bool colored = colors && (header || !cell.color.empty());
+    if (colored && header) out += "\x1b[0m\x1b[0;4m";
     if (c > 0) out += ' ';
-    // An empty last cell would be all padding, and trailing spaces are dropped.
-    if (cell.align_right && !(last && cell.text.empty())) out.append(pad, ' ');
-    if (!color.empty()) out += color;
+    if (colored && !header) out += cell.color;
+    bool pad_last = colored && !header;
+    if (cell.align_right && (pad_last || !(last && cell.text.empty()))) out.append(pad, ' ');
+    if (!cell.url.empty()) {
+      out += "\x1b]8;;";
+      out += cell.url;
+      out += '\a';
+    }
     out += cell.text;
-    // The last column gets no padding after its text.
-    if (!cell.align_right && !last) out.append(pad, ' ');
-    if (!color.empty()) out += kReset;
+    if (!cell.url.empty()) out += "\x1b]8;;\a";
+    if (!cell.align_right && (!last || pad_last)) out.append(pad, ' ');
+    if (colored) out += kReset;
     if (last) out += '\n';
   };
   for (size_t c = 0; c < columns; ++c)

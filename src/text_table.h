@@ -38,6 +38,7 @@ struct TableCellView {
   std::string_view text;
   bool align_right = false;
   std::string_view color;  // ANSI sequence, empty for none
+  std::string_view url;    // a terminal hyperlink on the text, empty for none
 };
 
 // The same layout; `cells` holds the rows one after another, headers.size()
