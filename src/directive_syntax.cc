@@ -27,10 +27,6 @@ using Checker = bool (*)(const Assignment&);
 
 constexpr char kInvalidSlot[] = "Invalid slot";
 
-bool has_prefix(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 // ---- Paths ---------------------------------------------------------------
 
 // ReadWritePaths=, ReadOnlyPaths=, ...: [-][+]PATH words.
@@ -41,8 +37,8 @@ bool check_namespace_paths(const Assignment& a) {
     return false;
   }
   for (std::string_view w : *words) {
-    if (has_prefix(w, "-")) w.remove_prefix(1);
-    if (has_prefix(w, "+")) w.remove_prefix(1);
+    if (w.starts_with("-")) w.remove_prefix(1);
+    if (w.starts_with("+")) w.remove_prefix(1);
     auto path = expand_specifiers(std::string(w), a.specifiers);
     if (!path) {
       a.warnings.push_back("Failed to resolve unit specifiers in " + std::string(w) + ": " +
@@ -86,7 +82,7 @@ bool check_exec_directories(const Assignment& a) {
 // EnvironmentFile=[-]PATH.
 bool check_environment_file(const Assignment& a) {
   std::string_view v = a.value;
-  if (has_prefix(v, "-")) v.remove_prefix(1);
+  if (v.starts_with("-")) v.remove_prefix(1);
   auto path = expand_specifiers(std::string(v), a.specifiers);
   if (!path) {
     a.warnings.push_back("Failed to resolve unit specifiers in '" + std::string(v) +
@@ -132,8 +128,8 @@ bool check_temporary_file_systems(const Assignment& a) {
 // Condition/Assert on paths: [|][!]PATH.
 bool check_condition_path(const Assignment& a) {
   std::string_view v = a.value;
-  if (has_prefix(v, "|")) v.remove_prefix(1);
-  if (has_prefix(v, "!")) v.remove_prefix(1);
+  if (v.starts_with("|")) v.remove_prefix(1);
+  if (v.starts_with("!")) v.remove_prefix(1);
   auto path = expand_specifiers(std::string(v), a.specifiers);
   if (!path) {
     a.warnings.push_back("Failed to resolve unit specifiers in " + std::string(v) +
@@ -191,7 +187,7 @@ bool check_bind_paths(const Assignment& a) {
     Field source = next_field(rest, true);
     if (!source.ok) return syntax_error();
     std::string_view s = source.text;
-    if (has_prefix(s, "-")) s.remove_prefix(1);
+    if (s.starts_with("-")) s.remove_prefix(1);
     auto src = expand_specifiers(std::string(s), a.specifiers);
     if (!src) {
       a.warnings.push_back("Failed to resolve unit specifiers in \"" + std::string(s) +
@@ -373,7 +369,7 @@ bool check_rlimit(const Assignment& a) {
       return 0;  // ordering of time limits is not checked
     }
     if (a.key == "LimitNICE") {
-      if (has_prefix(v, "+") || has_prefix(v, "-")) {
+      if (v.starts_with("+") || v.starts_with("-")) {
         auto n = parse_signed(v);
         if (!n || *n < -20 || *n > 19) return std::nullopt;
         return static_cast<uint64_t>(20 - *n);
@@ -485,9 +481,9 @@ bool check_stdio(const Assignment& a, std::initializer_list<std::string_view> ch
   for (std::string_view choice : choices)
     if (v == choice) return false;
   for (std::string_view file_kind : {"file:", "append:", "truncate:"})
-    if (has_prefix(v, file_kind) && (file_kind == "file:" || a.key != "StandardInput"))
+    if (v.starts_with(file_kind) && (file_kind == "file:" || a.key != "StandardInput"))
       return check_stdio_file(a, std::string_view(v).substr(file_kind.size()));
-  if (has_prefix(v, "fd:")) return check_fd_name(a, std::string_view(v).substr(3));
+  if (v.starts_with("fd:")) return check_fd_name(a, std::string_view(v).substr(3));
   if (a.key != "StandardInput" && (v == "syslog" || v == "syslog+console")) {
     // systemd says "output" for StandardError= too.
     a.warnings.push_back("Standard output type " + v + " is obsolete, automatically updating to " +
@@ -533,8 +529,9 @@ bool check_slice(const Assignment& a) {
   return false;
 }
 
-// [Service] time-outs each have their own message.
-bool check_service_timeout(const Assignment& a) {
+// Time-outs that name themselves in the message: TimeoutSec= and
+// TimeoutStartSec= of services, JobTimeoutSec= and JobRunningTimeoutSec=.
+bool check_named_timeout(const Assignment& a) {
   if (!is_valid_timespan(a.value))
     a.warnings.push_back("Failed to parse " + a.key + "= parameter, ignoring: " + a.value);
   return false;
@@ -590,12 +587,12 @@ bool check_log_facility(const Assignment& a) {
 // Upper-case names with or without "SIG", RTMIN+n / RTMAX-n, or 1..64.
 bool check_signal(const Assignment& a) {
   std::string_view v = a.value;
-  if (has_prefix(v, "SIG")) v.remove_prefix(3);
+  if (v.starts_with("SIG")) v.remove_prefix(3);
   bool ok = in_range(a.value, 1, 64);
   for (int sig = 1; !ok && sig < 32; ++sig)
     if (const char* name = sigabbrev_np(sig); name && v == name) ok = true;
   for (std::string_view rt : {"RTMIN", "RTMAX"})
-    if (!ok && has_prefix(v, rt)) {
+    if (!ok && v.starts_with(rt)) {
       std::string_view rest = v.substr(rt.size());
       ok = rest.empty() || ((rest[0] == (rt == "RTMIN" ? '+' : '-')) &&
                             in_range(std::string(rest.substr(1)), 0, 30));
@@ -713,12 +710,6 @@ bool check_on_failure_isolate(const Assignment& a) {
   return false;
 }
 
-bool check_job_timeout(const Assignment& a) {
-  if (!is_valid_timespan(a.value))
-    a.warnings.push_back("Failed to parse " + a.key + "= parameter, ignoring: " + a.value);
-  return false;
-}
-
 bool check_requires_mounts_for(const Assignment& a) {
   auto words = unquoted_words(a.value);
   if (!words) {
@@ -821,8 +812,8 @@ const std::map<std::string, Checker, std::less<>>& checkers_by_key() {
         {"MemoryLimit", check_memory_limit_deprecated},
         {"TimerSlackNSec", check_nsec},
         {"OnFailureIsolate", check_on_failure_isolate},
-        {"JobTimeoutSec", check_job_timeout},
-        {"JobRunningTimeoutSec", check_job_timeout},
+        {"JobTimeoutSec", check_named_timeout},
+        {"JobRunningTimeoutSec", check_named_timeout},
         {"RequiresMountsFor", check_requires_mounts_for},
         {"Description", check_description},
         {"OnFailureJobMode", check_job_mode},
@@ -849,8 +840,8 @@ const std::map<std::string, Checker, std::less<>>& checkers_by_key() {
 // Keys whose parser differs by section.
 const std::map<std::string, Checker, std::less<>>& service_checkers() {
   static const std::map<std::string, Checker, std::less<>> table = {
-      {"TimeoutSec", check_service_timeout},
-      {"TimeoutStartSec", check_service_timeout},
+      {"TimeoutSec", check_named_timeout},
+      {"TimeoutStartSec", check_named_timeout},
       {"TimeoutStopSec", check_time_value},
       {"TimeoutAbortSec", check_timeout_abort},
   };
@@ -930,7 +921,7 @@ bool check_value_syntax(std::string_view section, const std::string& key, std::s
                                                   check_memory_limit_deprecated,
                                                   check_nsec,
                                                   check_on_failure_isolate,
-                                                  check_job_timeout,
+                                                  check_named_timeout,
                                                   check_emergency_action,
                                                   check_job_mode};
     bool empty_resets = !kEmptyFails.count(it->second);

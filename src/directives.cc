@@ -328,18 +328,12 @@ void set_root_path(AssignmentContext& ctx, const std::string& key, const std::st
     ctx.fatal = true;
     return;
   }
-  if (!is_absolute_path(*path)) {
-    ctx.warnings.push_back(key + "= path is not absolute: " + *path);
+  auto checked = checked_path(key, *path, PathRule::kAbsolute, /*fatal=*/true, ctx.warnings);
+  if (!checked) {
     ctx.fatal = true;
     return;
   }
-  std::string simplified = simplify_path(*path);
-  if (has_dotdot(simplified)) {
-    ctx.warnings.push_back(key + "= path is not normalized: " + simplified);
-    ctx.fatal = true;
-    return;
-  }
-  ctx.config.exec.*field = simplified;
+  ctx.config.exec.*field = *checked;
 }
 
 void set_working_directory(AssignmentContext& ctx, const std::string& key,
