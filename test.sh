@@ -21,6 +21,17 @@ if [ "$(id -u)" = 0 ]; then
     echo "test.sh: oracle --setup failed; the 257/262 tests will fail" >&2
   ../shared/tools/live-systemd setup ||
     echo "test.sh: live-systemd setup failed; the live tests will fail" >&2
+  # Bootable 257 and 262 systems for live_v257/live_v262, built in parallel.
+  oracles=${SYSTEMD_ORACLES_DIR:-/var/cache/systemd-oracles}
+  pids=()
+  for suite in trixie sid; do
+    LIVE_SUITE=$suite LIVE_TREE=$oracles/$suite-live LIVE_STATE=$oracles/.$suite-live-state \
+      LIVE_NAME=live-$suite ../shared/tools/live-systemd setup &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || echo "test.sh: live-systemd setup of a 257/262 tree failed; live_v257/live_v262 will fail" >&2
+  done
 fi
 
 for preset in dev asan; do

@@ -495,6 +495,32 @@ TEST_F(BadInput, EmptyOptionValuesAreValues) {
   EXPECT_CONTAINS(r.err, "Unknown argument to --json= switch: \n");
 }
 
+TEST_F(BadInput, AnOptionGivenTwiceCountsTheLastTime) {
+  // getopt keeps the last value; CLI11 would refuse the second one.
+  write("hn.service", service());  // exposure 9.6
+  auto r = like_oracle({"--offline=yes", "--threshold=1", "--threshold=100", path("hn.service")});
+  EXPECT_EQ(r.exit_code, 0);
+  r = like_oracle({"--offline=yes", "--threshold=100", "--threshold=1", path("hn.service")});
+  EXPECT_EQ(r.exit_code, 1);
+  like_oracle({"--offline=yes", "--json=pretty", "--json=short", path("hn.service")});
+}
+
+TEST_F(BadInput, SetTakesOneValueAndLeavesTheUnits) {
+  // Each --set takes one KEY=VALUE; the unit files after it stay units.
+  write("hn.service", service());
+  ProcessResult r = hardnut({"--offline=yes", "--set", "NoNewPrivileges=yes", "--set",
+                             "PrivateTmp=yes", path("hn.service"), path("hn.service")});
+  expect_clean(r);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  size_t summaries = 0;
+  for (size_t at = 0;
+       (at = r.out.find("Overall exposure level for hn.service: 9.2 ", at)) != std::string::npos;
+       ++at)
+    ++summaries;
+  EXPECT_EQ(summaries, 2u) << r.out;
+}
+
 // --- time stays linear ------------------------------------------------------
 
 // CPU seconds of the faster of two runs.

@@ -30,7 +30,15 @@ const SystemdVersion& version_of(const RuleContext& ctx) {
   return ctx.version ? *ctx.version : default_systemd_version();
 }
 
-CheckOutcome user_rule(const ExecSettings& s, const Check&, const RuleContext&) {
+// Whether the version knows that a user manager's services run as the
+// calling user, and this is one.
+bool runs_as_calling_user(const ExecSettings& s, const RuleContext& r) {
+  return s.user_scope && r.version && r.version->judges_user_scope;
+}
+
+CheckOutcome user_rule(const ExecSettings& s, const Check&, const RuleContext& r) {
+  if (runs_as_calling_user(s, r) && runs_privileged(s))
+    return bad(0, "Service runs under the calling user's identity");
   if (s.user && *s.user == "nobody")
     return bad(9, "Service runs under as 'nobody' user, which should not be used for services");
   if (s.dynamic_user && !is_root_name(s.user))
@@ -40,12 +48,14 @@ CheckOutcome user_rule(const ExecSettings& s, const Check&, const RuleContext&) 
   return bad(10);
 }
 
-CheckOutcome supplementary_groups_rule(const ExecSettings& s, const Check&, const RuleContext&) {
-  if (runs_privileged(s)) return bad(kNotApplicable);
+CheckOutcome supplementary_groups_rule(const ExecSettings& s, const Check&, const RuleContext& r) {
+  if (runs_privileged(s) && !runs_as_calling_user(s, r)) return bad(kNotApplicable);
   return bad(s.supplementary_groups.empty() ? 0 : 1);
 }
 
-CheckOutcome remove_ipc_rule(const ExecSettings& s, const Check&, const RuleContext&) {
+CheckOutcome remove_ipc_rule(const ExecSettings& s, const Check&, const RuleContext& r) {
+  if (runs_as_calling_user(s, r))
+    return bad(kNotApplicable, "RemoveIPC= has no effect on per-user services");
   if (runs_privileged(s)) return bad(kNotApplicable);
   return bad(s.remove_ipc ? 0 : 1);
 }

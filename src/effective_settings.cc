@@ -52,6 +52,7 @@ std::string UnitConfig::effective_service_type() const {
 ExecSettings effective_settings(const UnitConfig& config, Scope scope, unsigned process_umask,
                                 const SystemdVersion& version) {
   ExecSettings e = config.exec;
+  e.user_scope = scope == Scope::kUser;
   // The parser collects DeviceAllow= oldest first; the manager lists newest first.
   std::reverse(e.device_allow.begin(), e.device_allow.end());
   e.private_mounts = config.private_mounts.value_or(version.private_mounts_unset_is_good);

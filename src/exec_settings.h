@@ -35,8 +35,9 @@ struct IpPrefix {
 };
 
 struct ExecSettings {
-  std::string unit_id;    // the name the unit is reported under
-  std::string unit_type;  // "service", "socket", ...
+  std::string unit_id;      // the name the unit is reported under
+  std::string unit_type;    // "service", "socket", ...
+  bool user_scope = false;  // a unit of a user manager
   bool default_dependencies = true;
 
   std::optional<std::string> user;  // unset = root unless DynamicUser=

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 #include <vector>
 
 #include "assessment.h"
@@ -133,7 +134,11 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
                                      std::string& why) {
   const LiveTarget target = live_target(o);
   std::string error;
-  auto connection = LiveConnection::open(target, env.vars, error);
+  // Until a manager says which systemd it is, messages are worded like the
+  // requested version or, for auto, the systemd installed here.
+  std::ostringstream unused_note;
+  auto connection =
+      LiveConnection::open(target, env.vars, systemd_version_for(o, unused_note), error);
   if (!connection) {
     if (mode == LiveMode::kIfAvailable) {
       // The first line is the better reason ("System has not been booted
@@ -157,6 +162,15 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
   Policy policy;
   if (!load_live_policy(o, policy, err)) return 1;
   const OutputStyle style = output_style(env);
+
+  // --systemd-version=: as given; auto asks the manager (also the right
+  // answer over -H/-M, where / is not the scored system's). A manager that
+  // does not say falls back to the systemd installed in /.
+  std::string manager_version;
+  if (o.systemd_version == 0 && !connection->ping(error, &manager_version)) manager_version.clear();
+  const SystemdVersion& version =
+      manager_version.empty() ? systemd_version_for(o, err)
+                              : systemd_version_for(o, err, std::string_view(manager_version));
 
   // What to analyse, in order. With no unit argument: every listed
   // service, sorted by id; units not loaded and oneshot services are then
@@ -193,7 +207,7 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
         refusal = "Unit " + arg + " is not a service unit, refusing.\n";
         break;
       }
-      names.push_back(live_analysed_name(m->name));
+      names.push_back(live_analysed_name(m->name, version.live_template_instance));
     }
   }
 
@@ -204,11 +218,6 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
   std::vector<UnitReadResult> results =
       connection->read_units(names, fetch_strategy(env), /*canonical_ids=*/!overview_only);
 
-  // --systemd-version=: as given; auto looks at the systemd installed in /,
-  // the running manager's for a local bus. Hook: with -H/-M, auto should use
-  // the manager's Version property (LiveConnection reads it in ping() but
-  // does not return it yet): pass it as systemd_version_for's third argument.
-  const SystemdVersion& version = systemd_version_for(o, err);
   const RuleContext rules{syscall_table(version), /*online=*/true, &version};
   std::vector<OverviewRow> overview;
   int status = 0;
@@ -239,6 +248,7 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
     // The manager reports an alias under the unit's own name (Id), and so
     // does the report.
     ExecSettings settings = settings_from_properties(p);
+    settings.user_scope = o.scope == Scope::kUser;
     Assessment a;
     try {
       a = assess(settings, checks_for(version), policy, rules);

@@ -245,8 +245,20 @@ sd_bus* open_private(const std::string& path) {
   return bus;
 }
 
-std::string connect_error(int r) {
-  return std::string("Failed to connect to bus: ") + strerror(-r) + "\n";
+std::string connect_error(int r, const LiveTarget& target, const SystemdVersion& version) {
+  if (!version.bus_error_names_scope)
+    return std::string("Failed to connect to bus: ") + strerror(-r) + "\n";
+  const bool user = target.scope == Scope::kUser;
+  const char* transport = target.transport == LiveTransport::kLocal    ? "local"
+                          : target.transport == LiveTransport::kRemote ? "remote"
+                                                                       : "machine";
+  std::string why = strerror(-r);
+  if (r == -ENOMEDIUM && user && target.transport == LiveTransport::kLocal)
+    why =
+        "$DBUS_SESSION_BUS_ADDRESS and $XDG_RUNTIME_DIR not defined (consider using "
+        "--machine=<user>@.host --user to connect to bus of other user)";
+  return std::string("Failed to connect to ") + (user ? "user" : "system") + " scope bus via " +
+         transport + " transport: " + why + "\n";
 }
 
 // ---- the pipelined reader ----
@@ -312,12 +324,13 @@ std::string unit_object_path(const std::string& unit) {
 
 std::unique_ptr<LiveConnection> LiveConnection::open(const LiveTarget& target,
                                                      const std::map<std::string, std::string>& env,
+                                                     const SystemdVersion& version,
                                                      std::string& error) {
   sd_bus* bus = nullptr;
   int r = 0;
   bool user = target.scope == Scope::kUser;
   if (target.transport != LiveTransport::kLocal && user) {
-    error = connect_error(-EOPNOTSUPP);
+    error = connect_error(-EOPNOTSUPP, target, version);
     return nullptr;
   }
   switch (target.transport) {
@@ -331,7 +344,7 @@ std::unique_ptr<LiveConnection> LiveConnection::open(const LiveTarget& target,
         if (sd_booted() <= 0) {
           error =
               "System has not been booted with systemd as init system (PID 1). Can't operate.\n" +
-              connect_error(-EHOSTDOWN);
+              connect_error(-EHOSTDOWN, target, version);
           return nullptr;
         }
         if (geteuid() == 0) bus = open_private("/run/systemd/private");
@@ -346,7 +359,7 @@ std::unique_ptr<LiveConnection> LiveConnection::open(const LiveTarget& target,
       break;
   }
   if (r < 0 || !bus) {
-    error = connect_error(r < 0 ? r : -ENOTCONN);
+    error = connect_error(r < 0 ? r : -ENOTCONN, target, version);
     return nullptr;
   }
   // dbus-daemon limits the replies one connection may have pending.
@@ -360,7 +373,7 @@ LiveConnection::~LiveConnection() {
   sd_bus_close_unref(bus_);
 }
 
-bool LiveConnection::ping(std::string& error) {
+bool LiveConnection::ping(std::string& error, std::string* version) {
   // A property of the manager object rather than Peer.Ping, which any
   // D-Bus peer answers: only a systemd manager has this one.
   sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -368,6 +381,9 @@ bool LiveConnection::ping(std::string& error) {
   int r = sd_bus_call_method(bus_, kDestination, kManagerPath, kPropertiesInterface, "Get", &e,
                              &reply, "ss", kManagerInterface, "Version");
   if (r < 0) error = error_text(&e, r);
+  const char* text = nullptr;
+  if (r >= 0 && version && sd_bus_message_read(reply, "v", "s", &text) >= 0 && text)
+    *version = text;
   sd_bus_error_free(&e);
   sd_bus_message_unref(reply);
   return r >= 0;

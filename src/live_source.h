@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "live_properties.h"
+#include "systemd_version.h"
 #include "unit_paths.h"
 
 typedef struct sd_bus sd_bus;
@@ -54,15 +55,17 @@ class LiveConnection {
   // $XDG_RUNTIME_DIR/systemd/private, else the user bus. On failure returns
   // nullptr and sets `error` to the lines systemd-analyze prints, each
   // ending in "\n".
+  // `version` words the errors.
   static std::unique_ptr<LiveConnection> open(const LiveTarget& target,
                                               const std::map<std::string, std::string>& env,
-                                              std::string& error);
+                                              const SystemdVersion& version, std::string& error);
   ~LiveConnection();
   LiveConnection(const LiveConnection&) = delete;
   LiveConnection& operator=(const LiveConnection&) = delete;
 
-  // Whether a systemd manager answers (reads its Version property).
-  bool ping(std::string& error);
+  // Whether a systemd manager answers (reads its Version property, stored
+  // in `version` when given: "252.39-1~deb12u2").
+  bool ping(std::string& error, std::string* version = nullptr);
 
   // Every unit the manager has loaded (ListUnits: one entry per unit, no
   // aliases). On failure returns false and sets `error` to the bus

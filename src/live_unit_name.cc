@@ -91,10 +91,10 @@ std::optional<MangledName> mangle_unit_name(std::string_view arg) {
   return MangledName{s, false};
 }
 
-std::string live_analysed_name(const std::string& mangled) {
+std::string live_analysed_name(const std::string& mangled, std::string_view instance) {
   size_t at = mangled.find('@'), dot = mangled.rfind('.');
   if (at != std::string::npos && at + 1 == dot)
-    return mangled.substr(0, at + 1) + "test-instance" + mangled.substr(dot);
+    return mangled.substr(0, at + 1) + std::string(instance) + mangled.substr(dot);
   return mangled;
 }
 

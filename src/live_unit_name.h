@@ -25,7 +25,8 @@ struct MangledName {
 std::optional<MangledName> mangle_unit_name(std::string_view arg);
 
 // The unit systemd-analyze analyses for a mangled service name: a
-// template "foo@.service" as its instance "foo@test-instance.service".
-std::string live_analysed_name(const std::string& mangled);
+// template "foo@.service" as its instance `instance`
+// ("foo@test-instance.service" in 252).
+std::string live_analysed_name(const std::string& mangled, std::string_view instance);
 
 }  // namespace hardnut

@@ -39,9 +39,10 @@ TEST(LiveUnitName, MangledAsSystemdDoes) {
 }
 
 TEST(LiveUnitName, TemplatesAnalysedAsTestInstance) {
-  EXPECT_EQ(live_analysed_name("foo@.service"), "foo@test-instance.service");
-  EXPECT_EQ(live_analysed_name("foo@bar.service"), "foo@bar.service");
-  EXPECT_EQ(live_analysed_name("foo.service"), "foo.service");
+  EXPECT_EQ(live_analysed_name("foo@.service", "test-instance"), "foo@test-instance.service");
+  EXPECT_EQ(live_analysed_name("foo@.service", "test_instance"), "foo@test_instance.service");
+  EXPECT_EQ(live_analysed_name("foo@bar.service", "test-instance"), "foo@bar.service");
+  EXPECT_EQ(live_analysed_name("foo.service", "test-instance"), "foo.service");
 }
 
 }  // namespace

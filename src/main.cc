@@ -136,6 +136,19 @@ int main(int argc, char** argv) {
   harden->add_option("--check", harden_options.live.check,
                      "With --apply: a shell command that must succeed with the new drop-in");
 
+  // Options read like getopt's in systemd-analyze: one given twice counts
+  // the last time (CLI11 would refuse it), and a repeatable one (--set)
+  // takes one value per occurrence (CLI11 would swallow the unit
+  // arguments after it).
+  for (CLI::App* command : app.get_subcommands({}))
+    for (CLI::Option* o : command->get_options()) {
+      if (o->get_positional()) continue;
+      if (o->get_items_expected_max() == 1)
+        o->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      else
+        o->allow_extra_args(false);
+    }
+
   // CLI11 reads "--threshold=" (an empty value) as "take the next
   // argument"; getopt, and so systemd-analyze, reads the empty value. Each
   // "--name=" of an option that needs a value becomes "--name" "".

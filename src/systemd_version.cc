@@ -18,6 +18,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       .config_items = "config-items-v252.txt",
       .syscall_groups = "syscall-filter-v252.txt",
       .template_instance = "i",
+      .live_template_instance = "test-instance",
       .private_mounts_unset_is_good = false,
       .parser_messages = {},
       .protect_hostname_enum = false,
@@ -26,6 +27,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       .verifies_private_pids = false,
       .credentials_keep_default_type_simple = false,
       .refuses_home_working_directory_for_dynamic_user = false,
+      .refuses_dynamic_user_in_user_scope = false,
       .extra_values = {},
       .removed_keys = {},
       .inverted_empty_bounding_set_is_known_caps = false,
@@ -44,6 +46,8 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       .device_acl_lists_devices = true,
       .has_security_policy = true,
       .policy_must_be_object = false,
+      .judges_user_scope = false,
+      .bus_error_names_scope = false,
   };
 
   // 245 (Ubuntu 20.04): 78 checks, before ProtectProc=/ProcSubset= (247)
@@ -82,7 +86,9 @@ std::map<unsigned, SystemdVersion> build_profiles() {
   v257.config_items = "config-items-v257.txt";
   v257.syscall_groups = "syscall-filter-v257.txt";
   v257.template_instance = "test_instance";
+  v257.live_template_instance = "test_instance";
   v257.private_mounts_unset_is_good = true;
+  v257.bus_error_names_scope = true;
   // 257 words most rejected booleans and enums as "KEY=VALUE" with errno.
   constexpr std::string_view kKeyValueEinval =
       "Failed to parse {key}={value}, ignoring: Invalid argument";
@@ -126,6 +132,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
   v257.warns_legacy_var_run = true;
   v257.verifies_private_pids = true;
   v257.refuses_home_working_directory_for_dynamic_user = true;
+  v257.refuses_dynamic_user_in_user_scope = true;
   v257.credentials_keep_default_type_simple = true;
   v257.credential_tpm_device = "char-tpm:rw";
   v257.extra_values = {
@@ -155,6 +162,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
                        "BlockIOWriteBandwidth"};
   v262.row_order = RowOrder::kByDescriptionMissingFirst;
   v262.policy_must_be_object = true;
+  v262.judges_user_scope = true;
   v262.credential_tpm_device = "";
   v262.extra_values.push_back({"PrivateUsers", "full", true});
   v262.extra_values.push_back({"PrivateUsers", "managed", true});

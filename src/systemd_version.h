@@ -62,8 +62,10 @@ struct SystemdVersion {
   std::string_view syscall_groups;  // systemd-analyze syscall-filter
 
   // ---- loading ----
-  // The instance a template foo@.service is analysed as (foo@i.service).
+  // The instance a template foo@.service is analysed as (foo@i.service),
+  // offline and by a running manager (foo@test-instance.service).
   std::string_view template_instance;
+  std::string_view live_template_instance;
   // Offline, 257+ reads PrivateMounts= as a tri-state whose unset value the
   // analyser's bool takes as true: unset (or reset by "PrivateMounts=") is good.
   bool private_mounts_unset_is_good;
@@ -83,6 +85,8 @@ struct SystemdVersion {
   bool credentials_keep_default_type_simple;
   // 257+ refuses WorkingDirectory=~ with DynamicUser=yes.
   bool refuses_home_working_directory_for_dynamic_user;
+  // 257+ refuses DynamicUser= in a unit of the user manager.
+  bool refuses_dynamic_user_in_user_scope;
   std::vector<ExtraValue> extra_values;
   // Keys the version still recognises only to say they are gone (262: the
   // cgroup-v1 settings): "Support for option KEY= has been removed ...".
@@ -115,6 +119,15 @@ struct SystemdVersion {
   // 261+ rejects a policy file whose top level is not an object, at the
   // end of its first token ("Failed to parse 'F' at 1:2: Invalid argument").
   bool policy_must_be_object;
+  // 258+ knows that a user manager's service runs as the calling user:
+  // User= is good unless another user is named, SupplementaryGroups= is
+  // judged, RemoveIPC= is marked as having no effect.
+  bool judges_user_scope;
+
+  // ---- live mode ----
+  // 256+ says which bus failed: "Failed to connect to system scope bus via
+  // local transport: ..." instead of "Failed to connect to bus: ...".
+  bool bus_error_names_scope;
 };
 
 // The versions hardnut has a profile for, oldest first.

@@ -59,6 +59,49 @@ class SystemdVersionTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// A user manager's service (--user), as 252, 257 and 262 score it: 262
+// knows it runs as the calling user; 257 and 262 refuse DynamicUser=.
+TEST_F(SystemdVersionTest, UserServicesRunAsTheCallingUserIn262) {
+  auto run = [&](const std::string& extra, unsigned version, std::string& out) {
+    write("u.service", "[Service]\nExecStart=/bin/true\n" + extra);
+    SecurityOptions o;
+    o.offline = true;
+    o.scope = Scope::kUser;
+    o.units = {"u.service"};
+    o.systemd_version = version;
+    Environment env;
+    env.cwd = dir_.string();
+    env.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}, {"XDG_RUNTIME_DIR", dir_}};
+    std::string err;
+    out.clear();
+    return run_security(o, env, out, err);
+  };
+  std::string out;
+  ASSERT_EQ(run("", 262, out), 0);
+  EXPECT_NE(out.find("✓ User=/DynamicUser=                                          Service runs "
+                     "under the calling user's identity"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("✓ SupplementaryGroups=                                        Service has no "
+                     "supplementary groups"),
+            std::string::npos);
+  EXPECT_NE(out.find("\n  RemoveIPC=                                                  RemoveIPC= "
+                     "has no effect on per-user services"),
+            std::string::npos);
+  EXPECT_NE(out.find("Overall exposure level for u.service: 9.2 UNSAFE"), std::string::npos);
+  ASSERT_EQ(run("", 257, out), 0);  // the oracles: 9.2 (262), 9.6 (257)
+  EXPECT_NE(out.find("✗ User=/DynamicUser=                                          Service runs "
+                     "as root user"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Overall exposure level for u.service: 9.6 UNSAFE"), std::string::npos);
+  ASSERT_EQ(run("User=nobody\n", 262, out), 0);
+  EXPECT_NE(out.find("Service runs under as 'nobody' user"), std::string::npos);
+  ASSERT_EQ(run("DynamicUser=yes\n", 252, out), 0);
+  EXPECT_NE(out.find("Service runs under a transient non-root user identity"), std::string::npos);
+  for (unsigned version : {257u, 262u}) EXPECT_EQ(run("DynamicUser=yes\n", version, out), 1);
+}
+
 TEST(SystemdVersionOption, AcceptsAutoAndTheProfiledVersionsOnly) {
   EXPECT_EQ(parse_systemd_version_option("auto"), 0u);
   for (unsigned v : {245u, 252u, 257u, 262u})

@@ -98,8 +98,10 @@ std::string verify_service(const UnitConfig& c) {
 // What versions after 252 refuse besides (SystemdVersion): a PID namespace
 // needs a service whose main process the manager forks; a dynamic user has
 // no home directory to start in.
-std::string verify_newer_rules(const UnitConfig& c, const std::string& unit_type,
+std::string verify_newer_rules(const UnitConfig& c, const std::string& unit_type, Scope scope,
                                const SystemdVersion& version) {
+  if (version.refuses_dynamic_user_in_user_scope && scope == Scope::kUser && c.exec.dynamic_user)
+    return "DynamicUser= enabled for user unit, which is not supported. Refusing.";
   // Credentials keep a service without ExecStart= from defaulting to Type=oneshot.
   if (version.credentials_keep_default_type_simple && unit_type == "service" && !c.service_type &&
       c.exec_start_count == 0 &&
@@ -306,7 +308,7 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
                         : type == "socket" ? verify_socket(config)
                                            : std::string();
   if (refusal.empty() && options_.version)
-    refusal = verify_newer_rules(config, type, *options_.version);
+    refusal = verify_newer_rules(config, type, options_.scope, *options_.version);
   if (!refusal.empty()) {
     fresh.push_back(id + ": " + refusal);
     out.status_message = "Unit " + id + " has a bad unit file setting.";

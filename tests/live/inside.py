@@ -19,6 +19,7 @@ DIR = os.path.dirname(os.path.abspath(__file__))
 BASE_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "TERM": "xterm",
             "HOME": "/root"}
 USER_ENV = {"XDG_RUNTIME_DIR": "/run/user/0"}
+TOOL_ARGS = []  # hardnut's own first arguments (config "tool_args")
 
 
 def run(argv, env, prefix=()):
@@ -42,7 +43,7 @@ def compare(name, args, env=None, prefix=(), tool_env=None, expect=None, oracle_
     env = dict(BASE_ENV, **(env or {}))
     oracle = run(["systemd-analyze", "security"] + (args if oracle_args is None else oracle_args),
                  env, prefix)
-    tool = run([TOOL, "security"] + args, dict(env, **(tool_env or {})), prefix)
+    tool = run([TOOL, "security"] + TOOL_ARGS + args, dict(env, **(tool_env or {})), prefix)
     if expect:
         why = expect(oracle, tool)
     else:
@@ -139,6 +140,17 @@ def cases(config):
         return ""
     add("no bus, no mode given: offline overview with a note", [], prefix=hide, expect=fallback)
 
+    # The magazine's walk, scored with systemd 245's checks against this
+    # system: the exposures the article printed, step by step.
+    for unit, published in config["walkthrough"]:
+        def walk_step(oracle, tool, unit=unit, published=published):
+            line = "Overall exposure level for %s: %s " % (unit, published)
+            if tool[0] != 0 or line not in tool[1]:
+                return "expected %r" % line
+            return ""
+        add("walkthrough as systemd 245 scored it: " + unit,
+            ["--systemd-version=245", unit], expect=walk_step)
+
     if config["user"]:
         add("--user overview", ["--user"], env=USER_ENV)
         add("--user overview --json=short", ["--user", "--json=short"], env=USER_ENV)
@@ -182,6 +194,7 @@ def vanishing_units(runs=15):
 
 def main():
     config = json.load(open(os.path.join(DIR, "config.json")))
+    TOOL_ARGS[:] = config.get("tool_args", [])
     todo = cases(config)
     jobs = int(config.get("jobs", 2))
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Live-mode test: hardnut against `systemd-analyze security` of a booted systemd 252.
+"""Live-mode test: hardnut against `systemd-analyze security` of a booted systemd
+(systemd 252; --suite trixie: 257, --suite sid: 262).
 
 Needs root and ../shared/tools/live-systemd, which boots a real systemd 252 as
 PID 1 of its own namespaces inside a throw-away Debian 12 tree (never the
@@ -43,7 +44,14 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "differential"))
 import gen  # noqa: E402
 
 ORACLES = os.environ.get("SYSTEMD_ORACLES_DIR", "/var/cache/systemd-oracles")
-TREE = os.environ.get("LIVE_TREE", os.path.join(ORACLES, "bookworm-live"))
+# The systems the test can boot (../shared/tools/README.md): the live-systemd
+# tree, state directory and instance name of each, and its systemd.
+SUITES = {
+    "bookworm": ("bookworm-live", ".live-state", "live-systemd", 252),
+    "trixie": ("trixie-live", ".trixie-live-state", "live-trixie", 257),
+    "sid": ("sid-live", ".sid-live-state", "live-sid", 262),
+}
+TREE = None  # set by main() from --suite
 UNIT_DIR = "usr/local/lib/systemd/system"
 USER_UNIT_DIR = "usr/local/lib/systemd/user"
 TEST_DIR = "usr/local/lib/hardnut-live-test"
@@ -64,6 +72,23 @@ HARDENING = [
     "RootImage=/nonexistent.raw\nDevicePolicy=strict",
     "IPAddressDeny=0.0.0.0/0\nIPAddressAllow=10.0.0.0/8 ::1",
     "RestrictAddressFamilies=~AF_PACKET AF_NETLINK\nDelegate=yes\nAmbientCapabilities=CAP_NET_RAW",
+    # Spellings of 257 and 262 (252 warns and ignores them).
+    "PrivateTmp=disconnected\nPrivateUsers=identity\nProtectControlGroups=private",
+    "PrivateUsers=full\nProtectHostname=private:box\nProtectControlGroups=strict",
+    "PrivateMounts=no\nProtectHostname=private\nPrivateTmp=no",
+]
+
+
+# The magazine article's walk through hardening helloworld, one drop-in
+# more per step, and the exposure systemd 245 printed at each step. Online,
+# the manager reports PrivateMounts= as implied by PrivateTmp= and friends.
+WALKTHROUGH = [
+    ("", "9.6"),
+    ("NoNewPrivileges=yes", "9.4"),
+    ("PrivateTmp=yes", "9.0"),
+    ("RestrictNamespaces=uts ipc pid user cgroup", "8.8"),
+    ("ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes", "8.1"),
+    ("ProtectSystem=yes\nPrivateUsers=yes", "7.8"),
 ]
 
 
@@ -112,6 +137,14 @@ def install_units(args):
         unit(name, HELLOWORLD.replace("8080", str(8081 + i)))
         write(os.path.join(UNIT_DIR, name + ".d", "50-hardening.conf"), "[Service]\n" + extra + "\n")
         start.append(name)
+    walk = []
+    for i, (extra, published) in enumerate(WALKTHROUGH):
+        name = "hn-walk-%d.service" % i
+        unit(name, HELLOWORLD.replace("8080", str(8181 + i)))
+        for j in range(1, i + 1):
+            write(os.path.join(UNIT_DIR, name + ".d", "%02d-step.conf" % j),
+                  "[Service]\n" + WALKTHROUGH[j][0] + "\n")
+        walk.append([name, published])
     unit("hn-failed.service", "[Service]\nExecStart=/bin/false\n")
     start.append("hn-failed.service")
     unit("hn-oneshot.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n"
@@ -198,6 +231,8 @@ def install_units(args):
                   "dbus-org.freedesktop.login1"],
         "several": ["helloworld", "hn-failed", "does-not-exist", "hn-hard-03", "hn-oneshot"],
         "refused": ["helloworld", "dbus", "x.socket", "hn-failed"],
+        "walkthrough": walk,
+        "tool_args": ["--systemd-version=auto"],
         "jobs": 2,
         "user": False,
     }
@@ -248,12 +283,12 @@ def not_booted_cases():
     out = []
     for args in (["--offline=no"], ["--offline=no", "helloworld"], ["--user", "--offline=no"]):
         oracle = run(["systemd-analyze", "security"] + args)
-        tool = run(["/" + TOOL_IN_TREE, "security"] + args)
+        tool = run(["/" + TOOL_IN_TREE, "security", "--systemd-version=auto"] + args)
         why = "" if oracle == tool else "exit status or output differ"
         out.append({"case": "not booted " + " ".join(args), "args": args, "ok": not why,
                     "why": why, "oracle": oracle, "tool": tool})
     oracle = run(["systemd-analyze", "security"])
-    tool = run(["/" + TOOL_IN_TREE, "security"])
+    tool = run(["/" + TOOL_IN_TREE, "security", "--systemd-version=auto"])
     first = tool[2].splitlines()[0] if tool[2] else ""
     why = ("" if oracle[0] == 1 and tool[0] in (0, 1) and tool[1].startswith("UNIT ") and
            first.startswith("hardnut: no systemd manager answers (System has not been booted")
@@ -273,10 +308,20 @@ def main():
     ap.add_argument("--generated", type=int, default=200,
                     help="random units of the differential generator to install")
     ap.add_argument("--keep-running", action="store_true", help="do not stop the system at the end")
+    ap.add_argument("--suite", choices=sorted(SUITES), default="bookworm",
+                    help="the Debian tree to boot: bookworm (systemd 252, default), trixie "
+                         "(257) or sid (262)")
     args = ap.parse_args()
 
+    global TREE
+    tree, state, name, version = SUITES[args.suite]
+    TREE = os.path.join(ORACLES, tree)
+    os.environ.update(LIVE_TREE=TREE, LIVE_STATE=os.path.join(ORACLES, state), LIVE_NAME=name,
+                      LIVE_SUITE=args.suite)
+    log("booting Debian %s (systemd %d) from %s" % (args.suite, version, TREE))
+
     if os.geteuid() != 0:
-        fail("needs root: it boots systemd 252 in namespaces with live-systemd (run as root, "
+        fail("needs root: it boots systemd in namespaces with live-systemd (run as root, "
              "as .ci/run does)")
     live = os.path.abspath(args.live_systemd)
     if not os.access(live, os.X_OK):
@@ -342,9 +387,9 @@ def main():
                       (label, str(r["oracle"][i])[:600], label, str(r["tool"][i])[:600]))
     overview = next(r for r in results if r["case"] == "overview --json=off")
     rows = len(overview["oracle"][1].splitlines()) - 1
-    print("live: %d cases, %d identical, %d different; %d services in detail (%d identical), "
+    print("live (%s): %d cases, %d identical, %d different; %d services in detail (%d identical), "
           "overview of %d services; %.0f s" %
-          (len(results), len(results) - len(failed), len(failed), len(detail),
+          (args.suite, len(results), len(results) - len(failed), len(failed), len(detail),
            sum(detail.values()), rows, time.time() - started))
     if not results:
         fail("no case ran")
