@@ -505,6 +505,23 @@ TEST_F(BadInput, AnOptionGivenTwiceCountsTheLastTime) {
   like_oracle({"--offline=yes", "--json=pretty", "--json=short", path("hn.service")});
 }
 
+TEST_F(BadInput, OfScopeAndTransportTheLastOptionCounts) {
+  // --user/--system and -H/-M each pick one thing; getopt keeps the last.
+  // Without a manager the two connection errors tell which one counted.
+  write("hn.service", service());
+  for (std::vector<std::string> args : {std::vector<std::string>{"--user", "--system"},
+                                        {"--system", "--user"},
+                                        {"-M", "nosuch", "--user", "-H", "nosuch@"}}) {
+    args.push_back("--offline=no");
+    args.push_back("hn.service");
+    ProcessResult want = oracle(args), got = hardnut(args);
+    expect_clean(got);
+    EXPECT_EQ(got.exit_code, want.exit_code);
+    EXPECT_EQ(got.out, want.out);
+    EXPECT_EQ(got.err, want.err) << args[0];
+  }
+}
+
 TEST_F(BadInput, SetTakesOneValueAndLeavesTheUnits) {
   // Each --set takes one KEY=VALUE; the unit files after it stay units.
   write("hn.service", service());

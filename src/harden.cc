@@ -289,7 +289,11 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
         << (live.check.empty() ? "" : " and the check passes") << "\n";
     return 0;
   }
-  err << "hardnut: FAILED: " << live.unit << " with the new drop-in: " << r.broke << "\n";
+  if (r.interrupted)
+    err << "hardnut: interrupted: " << live.unit
+        << " was not proven to work with the new drop-in\n";
+  else
+    err << "hardnut: FAILED: " << live.unit << " with the new drop-in: " << r.broke << "\n";
   if (!r.rolled_back)
     err << "hardnut: could not roll back: " << r.restore_problem << "\n";
   else if (r.restored_ok)
@@ -298,7 +302,7 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
   else
     err << "hardnut: rolled back, but " << live.unit
         << " does not work with the previous configuration either: " << r.restore_problem << "\n";
-  return 1;
+  return r.interrupted ? 130 : 1;
 }
 
 }  // namespace hardnut

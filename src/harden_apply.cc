@@ -21,6 +21,8 @@ class Verifier {
  public:
   Verifier(const LiveApplyOptions& o, std::ostream& log) : o_(o), log_(log) {}
 
+  bool interrupted() const { return o_.interrupted && o_.interrupted->load(); }
+
   // "" when it worked, else what failed.
   std::string systemctl(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {o_.systemctl};
@@ -64,6 +66,7 @@ class Verifier {
       if (state == "failed" || (state == "inactive" && now["Type"] != "oneshot"))
         return o_.unit + " is " + state + " (" + now["SubState"] + ", result " + now["Result"] +
                ")";
+      if (interrupted()) return "interrupted";
       if (now["NRestarts"] != start["NRestarts"])
         return o_.unit + " crashed and was restarted by the manager (NRestarts " +
                start["NRestarts"] + " -> " + now["NRestarts"] + ")";
@@ -91,7 +94,7 @@ class Verifier {
         log_ << "hardnut: check passed: " << o_.check << "\n";
         return "";
       }
-      if (Clock::now() >= until) break;
+      if (Clock::now() >= until || interrupted()) break;
       std::this_thread::sleep_for(ms(std::max(o_.poll_seconds, 0.5)));
     }
     return "--check failed after " + std::to_string(attempts) + " attempts (" +
@@ -131,11 +134,15 @@ LiveApplyResult apply_live(const DropinInstall& install, const LiveApplyOptions&
   log << "hardnut: daemon-reload, restart " << o.unit << ", watching it for " << o.settle_seconds
       << " s\n";
   result.broke = v.verify();
+  // A Ctrl-C reaches systemctl and the check too, so whatever failed then
+  // failed because of it.
+  result.interrupted = v.interrupted();
+  if (result.interrupted) result.broke = "interrupted before the service was proven to work";
   if (result.broke.empty()) {
     result.ok = true;
     return result;
   }
-  std::string journal = v.journal();
+  std::string journal = result.interrupted ? "" : v.journal();
   if (!journal.empty()) result.broke += "\nlast log lines of " + o.unit + ":\n" + journal;
   log << "hardnut: " << o.unit << " does not work with the new drop-in: " << result.broke << "\n";
   log << "hardnut: rolling back: "
@@ -146,7 +153,14 @@ LiveApplyResult apply_live(const DropinInstall& install, const LiveApplyOptions&
     return result;
   }
   result.rolled_back = true;
-  result.restore_problem = v.verify();
+  // Interrupted: the old configuration is put back in force without
+  // watching it for long; the user asked to stop.
+  if (result.interrupted) {
+    result.restore_problem = v.systemctl({"daemon-reload"});
+    if (result.restore_problem.empty()) result.restore_problem = v.systemctl({"restart", o.unit});
+  } else {
+    result.restore_problem = v.verify();
+  }
   result.restored_ok = result.restore_problem.empty();
   return result;
 }

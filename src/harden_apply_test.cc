@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "test_files.h"
 
@@ -114,6 +117,37 @@ TEST_F(HardenApplyTest, FailingCheckRollsBackAndRemovesANewFile) {
   // The check fails with the old configuration too, and that is reported.
   EXPECT_FALSE(a.restored_ok);
   EXPECT_NE(a.restore_problem.find("--check failed"), std::string::npos);
+}
+
+// Ctrl-C while the service is being watched: the proof stops, the
+// previous drop-in comes back and is reloaded, whatever the service did.
+TEST_F(HardenApplyTest, InterruptionRollsBack) {
+  install(kGood);
+  const std::string newer = "# hardnut-managed: yes\n[Service]\nProtectSystem=strict\n";
+  DropinInstall r = install(newer);
+  std::atomic<bool> interrupted{false};
+  options_.interrupted = &interrupted;
+  options_.settle_seconds = 30;  // without the interruption the test would take this long
+  std::thread ctrl_c([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    interrupted = true;
+  });
+  std::ostringstream log;
+  auto start = std::chrono::steady_clock::now();
+  LiveApplyResult a = apply_live(r, options_, log);
+  ctrl_c.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_FALSE(a.ok);
+  EXPECT_TRUE(a.interrupted);
+  EXPECT_TRUE(a.rolled_back);
+  EXPECT_EQ(read(dropin_), kGood);
+  // The old configuration is reloaded and the service restarted with it.
+  EXPECT_TRUE(a.restored_ok) << a.restore_problem;
+  std::string calls = read((dir_ / "calls.log").string());
+  size_t first = calls.find("restart a.service");
+  size_t reload = calls.find("daemon-reload", first);
+  EXPECT_NE(reload, std::string::npos) << calls;
+  EXPECT_NE(calls.find("restart a.service", reload), std::string::npos) << calls;
 }
 
 TEST_F(HardenApplyTest, MissingSystemctlIsReported) {

@@ -204,6 +204,12 @@ int main(int argc, char** argv) {
     }
     harden_options.command_line = "hardnut";
     for (int i = 1; i < argc; ++i) harden_options.command_line += std::string(" ") + argv[i];
+    // Ctrl-C during --apply rolls the drop-in back instead of leaving it.
+    if (harden_options.apply) {
+      harden_options.live.interrupted = &interrupted;
+      std::signal(SIGINT, on_interrupt);
+      std::signal(SIGTERM, on_interrupt);
+    }
     return hardnut::run_harden(harden_options, env, std::cout, std::cerr);
   }
 
@@ -216,8 +222,19 @@ int main(int argc, char** argv) {
     options.offline = *b;
   }
   if (!parse_systemd_version(systemd_version, options.systemd_version)) return 1;
-  if (user) options.scope = hardnut::Scope::kUser;
-  if (system) options.scope = hardnut::Scope::kSystem;
+  // Of the options that choose one thing (the manager's scope, the
+  // transport), the last one given counts, as with getopt.
+  const CLI::Option* last_scope = nullptr;
+  const CLI::Option* last_transport = nullptr;
+  for (const CLI::Option* o : security->parse_order()) {
+    if (o->check_name("--user") || o->check_name("--system")) last_scope = o;
+    if (o->check_name("--host") || o->check_name("--machine")) last_transport = o;
+  }
+  if (last_scope)
+    options.scope =
+        last_scope->check_name("--user") ? hardnut::Scope::kUser : hardnut::Scope::kSystem;
+  if (last_transport && last_transport->check_name("--host")) options.machine.clear();
+  if (last_transport && last_transport->check_name("--machine")) options.host.clear();
   if (json == "help") {
     std::printf("pretty\nshort\noff\n");
     return 0;
