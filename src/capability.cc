@@ -33,15 +33,15 @@ constexpr const char* kCapabilityNames[kCapLastKnown + 1] = {
 
 }  // namespace
 
-std::optional<int> capability_from_name(std::string_view name) {
+std::optional<int> capability_from_name(std::string_view name, int max_number) {
   for (int i = 0; i <= kCapLastKnown; ++i) {
     std::string_view known = kCapabilityNames[i];
     if (known.size() == name.size() && strncasecmp(known.data(), name.data(), name.size()) == 0)
       return i;
   }
-  // Numbers are limited to int (systemd uses safe_atoi) and to 0…63.
+  // Numbers are limited to int (systemd uses safe_atoi) and to 0…max_number.
   std::optional<int64_t> n = parse_signed(name);
-  if (!n || *n < 0 || *n > 63) return std::nullopt;
+  if (!n || *n < 0 || *n > max_number) return std::nullopt;
   return static_cast<int>(*n);
 }
 
@@ -51,7 +51,7 @@ std::string capability_name(int cap) {
 }
 
 void apply_capability_assignment(std::string_view value, uint64_t initial, uint64_t& current,
-                                 std::vector<std::string>& /*warnings*/) {
+                                 std::vector<std::string>& /*warnings*/, int max_number) {
   bool invert = false;
   if (!value.empty() && value[0] == '~') {
     invert = true;
@@ -60,7 +60,7 @@ void apply_capability_assignment(std::string_view value, uint64_t initial, uint6
   uint64_t sum = 0;
   std::string word;
   while (extract_word(&value, &word, Quotes::kUnquote) == WordResult::kWord) {
-    if (std::optional<int> cap = capability_from_name(word)) sum |= uint64_t{1} << *cap;
+    if (std::optional<int> cap = capability_from_name(word, max_number)) sum |= uint64_t{1} << *cap;
   }
   // An empty sum or a still-initial set is replaced; otherwise the line
   // merges into what earlier lines built.

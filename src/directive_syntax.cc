@@ -1,5 +1,6 @@
 #include "directive_syntax.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -14,6 +15,8 @@ namespace {
 using Warnings = std::vector<std::string>;
 
 struct Assignment {
+  const SystemdVersion& version;
+  std::string_view section;
   const std::string& key;
   const std::string& value;
   const SpecifierContext& specifiers;
@@ -26,6 +29,93 @@ struct Assignment {
 using Checker = bool (*)(const Assignment&);
 
 constexpr char kInvalidSlot[] = "Invalid slot";
+
+// Why systemd rejected a value; newer versions print it ({errno}).
+enum class Errno { kInvalid, kRange };
+
+std::string_view errno_text(Errno e) {
+  return e == Errno::kRange ? "Numerical result out of range" : "Invalid argument";
+}
+
+// Warns with 252's `message` that the value is rejected for `why`, in the
+// version's wording when a MessageRewrite with {errno} (or {errno:KIND},
+// whose guess `why` overrides) rewords it.
+void reject(const Assignment& a, const std::string& message, Errno why) {
+  auto fill = [&](std::string_view pattern) {
+    std::string out(pattern);
+    for (auto [name, text] : {std::pair<std::string_view, std::string_view>{"{key}", a.key},
+                              {"{value}", a.value},
+                              {"{section}", a.section}})
+      for (size_t at = out.find(name); at != std::string::npos;
+           at = out.find(name, at + text.size()))
+        out.replace(at, name.size(), text);
+    return out;
+  };
+  for (const MessageRewrite& r : a.version.parser_messages) {
+    size_t at = r.to.find("{errno");
+    if (at == std::string_view::npos || fill(r.from) != message) continue;
+    std::string to(r.to);
+    to.replace(at, to.find('}', at) + 1 - at, errno_text(why));
+    a.warnings.push_back(fill(to));
+    return;
+  }
+  a.warnings.push_back(message);
+}
+
+// A value of one of 252's value sets, or one the version adds to `set`
+// (SystemdVersion::extra_choices).
+bool is_choice(const SystemdVersion& version, std::string_view set, std::string_view value,
+               std::initializer_list<std::string_view> choices) {
+  for (std::string_view c : choices)
+    if (value == c) return true;
+  for (const ExtraChoice& x : version.extra_choices)
+    if (x.set == set && x.value == value) return true;
+  return false;
+}
+
+// Why systemd's safe_atou64()-style parsers reject a whole number: a
+// negative or too large one is out of range, anything else invalid.
+Errno number_errno(std::string_view v) {
+  if (v.starts_with("-") || v.starts_with("+")) v.remove_prefix(1);
+  bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+  return digits ? Errno::kRange : Errno::kInvalid;
+}
+
+// parse_sec() and friends: any negative value is out of range, as is a
+// number too large (the only way digits alone fail).
+Errno time_errno(std::string_view v) {
+  size_t i = v.find_first_not_of(" \t\n");
+  if (i != std::string_view::npos && v[i] == '-') return Errno::kRange;
+  bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+  return digits ? Errno::kRange : Errno::kInvalid;
+}
+
+// Whether a plain number of seconds (or nanoseconds) exceeds systemd's
+// 64-bit microseconds (nanoseconds).
+bool timespan_overflows(std::string_view v, bool nanoseconds) {
+  size_t i = v.find_first_not_of(" \t\n");
+  if (i == std::string_view::npos || v.find_first_not_of("0123456789", i) != v.npos) return false;
+  v.remove_prefix(std::min(v.size(), v.find_first_not_of('0', i)));
+  if (v.size() > 20) return true;
+  if (v.empty()) return false;
+  long double n = std::stold(std::string(v));
+  // Seconds become microseconds below USEC_INFINITY; nanoseconds are read
+  // as a signed 64-bit number.
+  return nanoseconds ? n > 9223372036854775807.0L : n >= 18446744073709.0L;
+}
+
+bool is_valid_time(std::string_view v) {
+  return is_valid_timespan(v) && !timespan_overflows(v, false);
+}
+
+// parse_size(): a negative number is out of range, as is one too large.
+Errno size_errno(std::string_view v) {
+  size_t i = v.find_first_not_of(" \t\n");
+  if (i == std::string_view::npos) return Errno::kInvalid;
+  if (v[i] == '-') ++i;
+  return i < v.size() && isdigit(static_cast<unsigned char>(v[i])) ? Errno::kRange
+                                                                   : Errno::kInvalid;
+}
 
 // ---- Paths ---------------------------------------------------------------
 
@@ -176,8 +266,87 @@ Field next_field(std::string_view& rest, bool colon_separates) {
   return f;
 }
 
+// Whether BindPaths= accepts `options` (the field after DESTINATION).
+void check_bind_options(const Assignment& a, const std::string& options) {
+  if (!options.empty() && options != "rbind" && options != "norbind")
+    a.warnings.push_back("Invalid option string, ignoring setting: " + options);
+}
+
+// BindPaths= as SystemdVersion::bind_paths_split_words_first reads it: each
+// blank-separated word (unquoted, escapes kept) is split at its unescaped
+// ':' into at most three fields.
+bool check_bind_path_words(const Assignment& a) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < a.value.size(); ++i) {
+    char c = a.value[i];
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      else
+        word += c;
+    } else if (c == '\\' && i + 1 < a.value.size()) {
+      word += c;
+      word += a.value[++i];
+      in_word = true;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote) {
+    a.warnings.push_back("Failed to parse " + a.key + ", ignoring: " + a.value);
+    return false;
+  }
+  if (in_word) words.push_back(std::move(word));
+  for (const std::string& w : words) {
+    std::vector<std::string> fields(1);
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i] == '\\' && i + 1 < w.size())
+        fields.back() += w[++i];
+      else if (w[i] == ':')
+        fields.emplace_back();
+      else
+        fields.back() += w[i];
+    }
+    if (fields.size() > 3) {
+      a.warnings.push_back("Too many parameters in " + a.key + "=, ignoring: " + w);
+      continue;
+    }
+    std::string_view s = fields[0];
+    if (s.starts_with("-")) s.remove_prefix(1);
+    auto src = expand_specifiers(std::string(s), a.specifiers);
+    if (!src) {
+      a.warnings.push_back("Failed to resolve unit specifiers in \"" + std::string(s) +
+                           "\", ignoring: " + kInvalidSlot);
+      continue;
+    }
+    if (!checked_path(a.key, *src, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (fields.size() < 2) continue;
+    auto dst = expand_specifiers(fields[1], a.specifiers);
+    if (!dst) {
+      a.warnings.push_back("Failed to resolve specifiers in \"" + fields[1] +
+                           "\", ignoring: " + kInvalidSlot);
+      continue;
+    }
+    if (!checked_path(a.key, *dst, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (fields.size() == 3) check_bind_options(a, fields[2]);
+  }
+  return false;
+}
+
 // BindPaths=, BindReadOnlyPaths=: [-]SOURCE[:DESTINATION[:OPTIONS]] entries.
 bool check_bind_paths(const Assignment& a) {
+  if (a.version.bind_paths_split_words_first) return check_bind_path_words(a);
   std::string_view rest = a.value;
   auto syntax_error = [&] {
     a.warnings.push_back("Failed to parse " + a.key + ", ignoring: " + a.value);
@@ -206,10 +375,11 @@ bool check_bind_paths(const Assignment& a) {
     }
     if (!checked_path(a.key, *dst, PathRule::kAbsolute, false, a.warnings)) continue;
     if (destination.ended_by != ':') continue;
+    // The options are the next word: blanks before them are skipped.
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t\n")));
     Field options = next_field(rest, false);
     if (!options.ok) return syntax_error();
-    if (!options.text.empty() && options.text != "rbind" && options.text != "norbind")
-      a.warnings.push_back("Invalid option string, ignoring setting: " + options.text);
+    check_bind_options(a, options.text);
   }
   return false;
 }
@@ -331,7 +501,8 @@ bool check_memory_limit(const Assignment& a) {
     return false;
   }
   // The protective limits may be zero; the others must leave some memory.
-  bool zero_allowed = a.key == "MemoryMin" || a.key == "MemoryLow" || a.key == "MemorySwapMax";
+  bool zero_allowed =
+      a.key.ends_with("MemoryMin") || a.key.ends_with("MemoryLow") || a.key.ends_with("SwapMax");
   if ((*bytes == 0 && !zero_allowed) || *bytes == UINT64_MAX)
     a.warnings.push_back("Memory limit '" + a.value + "' out of range, ignoring.");
   return false;
@@ -358,17 +529,26 @@ bool check_cpu_quota(const Assignment& a) {
 // LimitNOFILE= and friends: VALUE or SOFT:HARD, each a number, "infinity",
 // a size, a time span or a nice level depending on the resource.
 bool check_rlimit(const Assignment& a) {
+  Errno why = Errno::kInvalid;  // of the first limit that fails
   auto parse_one = [&](std::string_view v) -> std::optional<uint64_t> {
     if (v == "infinity") return UINT64_MAX;
     static const std::set<std::string, std::less<>> kSizes = {
         "LimitAS",  "LimitCORE",  "LimitDATA",    "LimitFSIZE",
         "LimitRSS", "LimitSTACK", "LimitMEMLOCK", "LimitMSGQUEUE"};
-    if (kSizes.count(a.key)) return parse_size(v);
+    if (kSizes.count(a.key)) {
+      auto n = parse_size(v);
+      if (!n) why = size_errno(v);
+      return n;
+    }
     if (a.key == "LimitCPU" || a.key == "LimitRTTIME") {
-      if (!is_valid_timespan(v)) return std::nullopt;
+      if (!is_valid_time(v)) {
+        why = time_errno(v);
+        return std::nullopt;
+      }
       return 0;  // ordering of time limits is not checked
     }
     if (a.key == "LimitNICE") {
+      why = number_errno(v);
       if (v.starts_with("+") || v.starts_with("-")) {
         auto n = parse_signed(v);
         if (!n || *n < -20 || *n > 19) return std::nullopt;
@@ -378,15 +558,19 @@ bool check_rlimit(const Assignment& a) {
       if (!n || *n > 40) return std::nullopt;
       return n;
     }
-    if (v.find('-') != v.npos) return std::nullopt;
+    why = number_errno(v);
+    if (v.starts_with("-")) {  // "-0" is 0, any other negative out of range
+      auto n = parse_unsigned(v.substr(1));
+      return n && *n == 0 ? n : std::nullopt;
+    }
     return parse_unsigned(v);
   };
   std::string_view v = a.value;
   size_t colon = v.find(':');
   auto soft = parse_one(v.substr(0, colon));
-  auto hard = colon == v.npos ? soft : parse_one(v.substr(colon + 1));
+  auto hard = soft && colon != v.npos ? parse_one(v.substr(colon + 1)) : soft;
   if (!soft || !hard)
-    a.warnings.push_back("Failed to parse resource value, ignoring: " + a.value);
+    reject(a, "Failed to parse resource value, ignoring: " + a.value, why);
   else if (*soft > *hard)
     a.warnings.push_back("Soft resource limit chosen higher than hard limit, ignoring: " + a.value);
   return false;
@@ -532,19 +716,19 @@ bool check_slice(const Assignment& a) {
 // Time-outs that name themselves in the message: TimeoutSec= and
 // TimeoutStartSec= of services, JobTimeoutSec= and JobRunningTimeoutSec=.
 bool check_named_timeout(const Assignment& a) {
-  if (!is_valid_timespan(a.value))
+  if (!is_valid_time(a.value))
     a.warnings.push_back("Failed to parse " + a.key + "= parameter, ignoring: " + a.value);
   return false;
 }
 
 bool check_time_value(const Assignment& a) {
-  if (!is_valid_timespan(a.value))
-    a.warnings.push_back("Failed to parse time value, ignoring: " + a.value);
+  if (!is_valid_time(a.value))
+    reject(a, "Failed to parse time value, ignoring: " + a.value, time_errno(a.value));
   return false;
 }
 
 bool check_timeout_abort(const Assignment& a) {
-  if (!a.value.empty() && !is_valid_timespan(a.value))
+  if (!a.value.empty() && !is_valid_time(a.value))
     a.warnings.push_back("Failed to parse " + a.key + "= setting, ignoring: " + a.value);
   return false;
 }
@@ -557,7 +741,9 @@ bool one_of(const std::string& v, std::initializer_list<std::string_view> choice
   return false;
 }
 
-bool in_range(const std::string& v, int64_t low, int64_t high) {
+// A whole number from `low` to `high`, with an optional "+".
+bool in_range(std::string_view v, int64_t low, int64_t high) {
+  if (v.starts_with("+")) v.remove_prefix(1);
   if (v.find_first_not_of("0123456789") != std::string::npos || v.empty()) return false;
   auto n = parse_signed(v);
   return n && *n >= low && *n <= high;
@@ -579,7 +765,8 @@ bool check_log_facility(const Assignment& a) {
   warn_unless(
       one_of(a.value, {"kern",   "user",   "mail",   "daemon",   "auth",   "syslog", "lpr",
                        "news",   "uucp",   "cron",   "authpriv", "ftp",    "local0", "local1",
-                       "local2", "local3", "local4", "local5",   "local6", "local7"}),
+                       "local2", "local3", "local4", "local5",   "local6", "local7"}) ||
+          in_range(a.value, 0, 127),
       a, "log facility");
   return false;
 }
@@ -588,23 +775,40 @@ bool check_log_facility(const Assignment& a) {
 bool check_signal(const Assignment& a) {
   std::string_view v = a.value;
   if (v.starts_with("SIG")) v.remove_prefix(3);
+  // The names of signals 1..31 as systemd spells them (SIGIO, not SIGPOLL).
+  static constexpr std::string_view kNames[] = {
+      "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT",  "BUS",  "FPE",  "KILL", "USR1", "SEGV",
+      "USR2", "PIPE", "ALRM", "TERM",   "STKFLT", "CHLD",  "CONT", "STOP", "TSTP", "TTIN", "TTOU",
+      "URG",  "XCPU", "XFSZ", "VTALRM", "PROF",   "WINCH", "IO",   "PWR",  "SYS"};
   bool ok = in_range(a.value, 1, 64);
-  for (int sig = 1; !ok && sig < 32; ++sig)
-    if (const char* name = sigabbrev_np(sig); name && v == name) ok = true;
+  for (std::string_view name : kNames)
+    if (v == name) ok = true;
+  // Newer versions say why: a number (or RTMIN+n, RTMAX-n) out of range,
+  // anything else invalid.
+  Errno why = Errno::kInvalid;
+  if (!ok) {
+    std::string_view number = a.value;
+    if (v.starts_with("RTMIN+") || v.starts_with("RTMAX-")) number = v.substr(6);
+    if (number.starts_with("-") || number.starts_with("+")) number.remove_prefix(1);
+    if (!number.empty() && number.size() <= 10 &&
+        number.find_first_not_of("0123456789") == std::string_view::npos &&
+        std::stoll(std::string(number)) <= 2147483647)  // else not an int at all
+      why = Errno::kRange;
+  }
   for (std::string_view rt : {"RTMIN", "RTMAX"})
     if (!ok && v.starts_with(rt)) {
       std::string_view rest = v.substr(rt.size());
-      ok = rest.empty() || ((rest[0] == (rt == "RTMIN" ? '+' : '-')) &&
-                            in_range(std::string(rest.substr(1)), 0, 30));
+      ok = rest.empty() ||
+           ((rest[0] == (rt == "RTMIN" ? '+' : '-')) && in_range(rest.substr(1), 0, 30));
     }
-  warn_unless(ok, a, "signal name");
+  if (!ok) reject(a, "Failed to parse signal name, ignoring: " + a.value, why);
   return false;
 }
 
 bool check_io_class(const Assignment& a) {
-  warn_unless(
-      one_of(a.value, {"none", "realtime", "best-effort", "idle"}) || in_range(a.value, 0, 3), a,
-      "IO scheduling class");
+  warn_unless(one_of(a.value, {"none", "realtime", "best-effort", "idle"}) ||
+                  in_range(a.value, 0, a.version.max_io_class_number),
+              a, "IO scheduling class");
   return false;
 }
 
@@ -614,8 +818,19 @@ bool check_io_priority(const Assignment& a) {
 }
 
 bool check_cpu_sched_policy(const Assignment& a) {
-  warn_unless(one_of(a.value, {"other", "batch", "idle", "fifo", "rr"}), a,
-              "CPU scheduling policy");
+  if (is_choice(a.version, "CPU scheduling policy", a.value,
+                {"other", "batch", "idle", "fifo", "rr"}))
+    return false;
+  // Or the policy's number.
+  if (!in_range(a.value, 0, 2147483647)) {
+    warn_unless(false, a, "CPU scheduling policy");
+    return false;
+  }
+  const auto& known = a.version.cpu_sched_policy_numbers;
+  auto number = static_cast<unsigned>(
+      *parse_signed(std::string_view(a.value).substr(a.value.starts_with("+") ? 1 : 0)));
+  if (!known.empty() && std::find(known.begin(), known.end(), number) == known.end())
+    a.warnings.push_back("Unsupported CPU scheduling policy: " + std::to_string(number));
   return false;
 }
 
@@ -637,25 +852,36 @@ bool check_oom_score_adjust(const Assignment& a) {
   return false;
 }
 
+// systemd accepts the personalities of the machine's own architecture and
+// of the one it can run besides (x86-64 and x86).
 bool check_personality(const Assignment& a) {
-  warn_unless(
-      one_of(a.value, {"x86",     "x86-64",   "arm64",     "arm",         "ppc",      "ppc-le",
-                       "ppc64",   "ppc64-le", "s390",      "s390x",       "alpha",    "arc",
-                       "arc-be",  "cris",     "ia64",      "loongarch64", "m68k",     "mips",
-                       "mips-le", "mips64",   "mips64-le", "parisc",      "parisc64", "riscv32",
-                       "riscv64", "sh",       "sh64",      "sparc",       "sparc64",  "tilegx"}),
-      a, "personality");
+#if defined(__x86_64__) || defined(__i386__)
+  bool ok = one_of(a.value, {"x86", "x86-64"});
+#elif defined(__aarch64__) || defined(__arm__)
+  bool ok = one_of(a.value, {"arm64", "arm"});
+#elif defined(__powerpc64__)
+  bool ok = one_of(a.value, {"ppc64", "ppc64-le", "ppc", "ppc-le"});
+#elif defined(__s390x__) || defined(__s390__)
+  bool ok = one_of(a.value, {"s390x", "s390"});
+#elif defined(__riscv)
+  bool ok = one_of(a.value, {"riscv64", "riscv32"});
+#else
+  bool ok = one_of(a.value, {"x86", "x86-64", "arm64", "arm", "ppc", "ppc-le", "ppc64", "ppc64-le",
+                             "s390", "s390x", "riscv32", "riscv64"});
+#endif
+  warn_unless(ok, a, "personality");
   return false;
 }
 
 bool check_cpu_weight(const Assignment& a) {
   if (a.value != "idle" && !in_range(a.value, 1, 10000))
-    a.warnings.push_back("Invalid CPU weight, ignoring: " + a.value);
+    reject(a, "Invalid CPU weight, ignoring: " + a.value, number_errno(a.value));
   return false;
 }
 
 bool check_weight(const Assignment& a) {
-  if (!in_range(a.value, 1, 10000)) a.warnings.push_back("Invalid weight, ignoring: " + a.value);
+  if (!in_range(a.value, 1, 10000))
+    reject(a, "Invalid weight, ignoring: " + a.value, number_errno(a.value));
   return false;
 }
 
@@ -664,13 +890,13 @@ bool check_cpu_shares(const Assignment& a) {
   a.warnings.push_back("Unit uses " + a.key + "=; please use CPUWeight= instead. Support for " +
                        a.key + "= will be removed soon.");
   if (!a.value.empty() && !in_range(a.value, 2, 262144))
-    a.warnings.push_back("Invalid CPU shares, ignoring: " + a.value);
+    reject(a, "Invalid CPU shares, ignoring: " + a.value, number_errno(a.value));
   return false;
 }
 
 bool check_block_io_weight(const Assignment& a) {
   if (!a.value.empty() && !in_range(a.value, 10, 1000))
-    a.warnings.push_back("Invalid block IO weight, ignoring: " + a.value);
+    reject(a, "Invalid block IO weight, ignoring: " + a.value, number_errno(a.value));
   return false;
 }
 
@@ -678,9 +904,16 @@ bool check_block_io_device(const Assignment& a) {
   a.warnings.push_back("Unit uses " + a.key + "=; please use IO*= settings instead. Support for " +
                        a.key + "= will be removed soon.");
   if (a.key == "BlockIODeviceWeight" && !a.value.empty()) {
-    std::string weight = a.value.substr(std::min(a.value.size(), a.value.find_last_of(" \t") + 1));
-    if (!in_range(weight, 10, 1000))
-      a.warnings.push_back("Invalid block IO weight '" + weight + "', ignoring: Invalid argument");
+    // The device, blanks, then the weight (the rest).
+    size_t end = std::min(a.value.size(), a.value.find_first_of(" \t\n"));
+    size_t weight_at = std::min(a.value.size(), a.value.find_first_not_of(" \t\n", end));
+    std::string weight = a.value.substr(weight_at);
+    if (weight.empty())
+      a.warnings.push_back("Invalid device node or weight specified in '" + a.value +
+                           "', ignoring.");
+    else if (!in_range(weight, 10, 1000))
+      a.warnings.push_back("Invalid block IO weight '" + weight +
+                           "', ignoring: " + std::string(errno_text(number_errno(weight))));
   }
   return false;
 }
@@ -689,7 +922,7 @@ bool check_block_io_device(const Assignment& a) {
 bool check_memory_limit_deprecated(const Assignment& a) {
   size_t before = a.warnings.size();
   check_memory_limit(a);
-  if (!a.value.empty() && a.warnings.size() == before)
+  if (a.warnings.size() == before)
     a.warnings.push_back(
         "Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be "
         "removed soon.");
@@ -697,8 +930,20 @@ bool check_memory_limit_deprecated(const Assignment& a) {
 }
 
 bool check_nsec(const Assignment& a) {
-  if (!is_valid_timespan(a.value))
-    a.warnings.push_back("Failed to parse nsec value, ignoring: " + a.value);
+  // Nanoseconds are a unit here, the default one.
+  std::string v;
+  for (size_t i = 0; i < a.value.size();) {
+    size_t end = std::min(a.value.size(), a.value.find_first_of("0123456789. \t\n", i));
+    if (end == i) {
+      v += a.value[i++];
+      continue;
+    }
+    std::string_view unit(a.value.data() + i, end - i);
+    v += unit == "ns" || unit == "nsec" ? "us" : std::string(unit);
+    i = end;
+  }
+  if (!is_valid_timespan(v) || timespan_overflows(v, true))
+    reject(a, "Failed to parse nsec value, ignoring: " + a.value, time_errno(a.value));
   return false;
 }
 
@@ -736,15 +981,31 @@ bool check_description(const Assignment& a) {
 }
 
 bool check_job_mode(const Assignment& a) {
-  warn_unless(one_of(a.value, {"fail", "replace", "replace-irreversibly", "isolate", "flush",
-                               "ignore-dependencies", "ignore-requirements"}),
+  warn_unless(is_choice(a.version, "job mode", a.value,
+                        {"fail", "replace", "replace-irreversibly", "isolate", "flush",
+                         "ignore-dependencies", "ignore-requirements", "triggering"}),
               a, "job mode");
   return false;
 }
 
 bool check_emergency_action(const Assignment& a) {
-  if (!is_emergency_action(a.value))
+  if (!is_emergency_action(a.version, a.value))
     a.warnings.push_back("Failed to parse " + a.key + "=, ignoring: " + a.value);
+  return false;
+}
+
+// Settings 252 does not know; their versions word rejections the new way.
+void reject_new_setting(const Assignment& a) {
+  a.warnings.push_back("Failed to parse " + a.key + "=" + a.value + ", ignoring: Invalid argument");
+}
+
+bool check_restart_mode(const Assignment& a) {
+  if (!one_of(a.value, {"normal", "direct", "debug"})) reject_new_setting(a);
+  return false;
+}
+
+bool check_memory_pressure_watch(const Assignment& a) {
+  if (!one_of(a.value, {"auto", "skip"}) && !parse_boolean(a.value)) reject_new_setting(a);
   return false;
 }
 
@@ -777,6 +1038,17 @@ const std::map<std::string, Checker, std::less<>>& checkers_by_key() {
         {"MemoryHigh", check_memory_limit},
         {"MemoryMax", check_memory_limit},
         {"MemorySwapMax", check_memory_limit},
+        // 257+ (unknown keys to 252).
+        {"MemoryZSwapMax", check_memory_limit},
+        {"StartupMemoryLow", check_memory_limit},
+        {"StartupMemoryHigh", check_memory_limit},
+        {"StartupMemoryMax", check_memory_limit},
+        {"StartupMemorySwapMax", check_memory_limit},
+        {"StartupMemoryZSwapMax", check_memory_limit},
+        {"DefaultStartupMemoryLow", check_memory_limit},
+        {"ReloadSignal", check_signal},
+        {"RestartMode", check_restart_mode},
+        {"MemoryPressureWatch", check_memory_pressure_watch},
         {"CPUQuota", check_cpu_quota},
         {"SystemCallErrorNumber", check_errno},
         {"Environment", check_environment},
@@ -850,9 +1122,10 @@ const std::map<std::string, Checker, std::less<>>& service_checkers() {
 
 }  // namespace
 
-bool is_emergency_action(const std::string& value) {
-  return one_of(value, {"none", "reboot", "reboot-force", "reboot-immediate", "poweroff",
-                        "poweroff-force", "poweroff-immediate", "exit", "exit-force"});
+bool is_emergency_action(const SystemdVersion& version, const std::string& value) {
+  return is_choice(version, "emergency action", value,
+                   {"none", "reboot", "reboot-force", "reboot-immediate", "poweroff",
+                    "poweroff-force", "poweroff-immediate", "exit", "exit-force"});
 }
 
 std::optional<std::string> removed_option_message(std::string_view section,
@@ -895,10 +1168,10 @@ std::optional<std::string> checked_path(const std::string& key, const std::strin
   return simplified;
 }
 
-bool check_value_syntax(std::string_view section, const std::string& key, std::string_view type,
-                        const std::string& value, const SpecifierContext& specifiers,
-                        Warnings& warnings, Warnings& plain) {
-  Assignment a{key, value, specifiers, warnings, plain};
+bool check_value_syntax(const SystemdVersion& version, std::string_view section,
+                        const std::string& key, std::string_view type, const std::string& value,
+                        const SpecifierContext& specifiers, Warnings& warnings, Warnings& plain) {
+  Assignment a{version, section, key, value, specifiers, warnings, plain};
   if (section == "Service")
     if (auto it = service_checkers().find(key); it != service_checkers().end())
       return it->second(a);
@@ -923,7 +1196,9 @@ bool check_value_syntax(std::string_view section, const std::string& key, std::s
                                                   check_on_failure_isolate,
                                                   check_named_timeout,
                                                   check_emergency_action,
-                                                  check_job_mode};
+                                                  check_job_mode,
+                                                  check_restart_mode,
+                                                  check_memory_pressure_watch};
     bool empty_resets = !kEmptyFails.count(it->second);
     if (value.empty() && empty_resets) return false;
     return it->second(a);
@@ -935,8 +1210,8 @@ bool check_value_syntax(std::string_view section, const std::string& key, std::s
     if (!parse_boolean(value))
       warnings.push_back("Failed to parse boolean value, ignoring: " + value);
   } else if (type == "SECONDS") {
-    if (!is_valid_timespan(value))
-      warnings.push_back("Failed to parse sec value, ignoring: " + value);
+    if (!is_valid_time(value))
+      reject(a, "Failed to parse sec value, ignoring: " + value, time_errno(value));
   } else if (type == "UNSIGNED") {
     if (!parse_unsigned(value))
       warnings.push_back("Failed to parse unsigned value, ignoring: " + value);

@@ -1,6 +1,8 @@
 // Syntax checks of the directives the assessment does not read, so that
-// hardnut warns about them exactly as systemd 252 does (same text, same
-// line). They never change the score.
+// hardnut warns about them exactly as systemd does (same text, same line).
+// They never change the score. The value sets and wordings are 252's; the
+// versions' differences are data of their SystemdVersion profiles
+// (extra_choices, parser_messages, ...).
 #pragma once
 
 #include <optional>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "specifiers.h"
+#include "systemd_version.h"
 
 namespace hardnut {
 
@@ -16,13 +19,16 @@ namespace hardnut {
 // "SECONDS", "PATH [...]", "OTHER", ...; from data/config-items-v252.txt).
 // Appends systemd's warnings for a bad value to `warnings` (without the
 // "file:line: " prefix; `plain` gets the notices systemd prints without
-// one). Returns true when systemd refuses the unit for it.
-bool check_value_syntax(std::string_view section, const std::string& key, std::string_view type,
-                        const std::string& value, const SpecifierContext& specifiers,
-                        std::vector<std::string>& warnings, std::vector<std::string>& plain);
+// one). Returns true when systemd refuses the unit for it. A warning the
+// version words with the check's errno ({errno} of a MessageRewrite) is
+// given in the version's wording; the other rewordings are the caller's.
+bool check_value_syntax(const SystemdVersion& version, std::string_view section,
+                        const std::string& key, std::string_view type, const std::string& value,
+                        const SpecifierContext& specifiers, std::vector<std::string>& warnings,
+                        std::vector<std::string>& plain);
 
-// SuccessAction=, FailureAction=, ...: what systemd 252 accepts.
-bool is_emergency_action(const std::string& value);
+// SuccessAction=, FailureAction=, ...: what the version accepts.
+bool is_emergency_action(const SystemdVersion& version, const std::string& value);
 
 // The notice for a setting systemd no longer supports but still recognises
 // (instead of "Unknown key"), if `key` is one.

@@ -363,7 +363,8 @@ void set_working_directory(AssignmentContext& ctx, const std::string& key,
 
 void set_bounding_set(AssignmentContext& ctx, const std::string&, const std::string& value) {
   uint64_t& set = ctx.config.exec.capability_bounding_set;
-  apply_capability_assignment(value, ~uint64_t{0}, set, ctx.warnings);
+  apply_capability_assignment(value, ~uint64_t{0}, set, ctx.warnings,
+                              version_of(ctx).max_capability_number);
   // 258+: "~" with no known capability yields every known capability, which
   // is no longer the unset value, so a later line adds to it instead of
   // replacing it.
@@ -374,7 +375,8 @@ void set_bounding_set(AssignmentContext& ctx, const std::string&, const std::str
 }
 
 void set_ambient(AssignmentContext& ctx, const std::string&, const std::string& value) {
-  apply_capability_assignment(value, 0, ctx.config.exec.ambient_capabilities, ctx.warnings);
+  apply_capability_assignment(value, 0, ctx.config.exec.ambient_capabilities, ctx.warnings,
+                              version_of(ctx).max_capability_number);
 }
 
 void set_umask(AssignmentContext& ctx, const std::string&, const std::string& value) {
@@ -763,7 +765,7 @@ void set_exec(AssignmentContext& ctx, const std::string& key, const std::string&
 }
 
 void set_success_action(AssignmentContext& ctx, const std::string& key, const std::string& value) {
-  if (!is_emergency_action(value)) {
+  if (!is_emergency_action(version_of(ctx), value)) {
     ctx.warnings.push_back("Failed to parse " + key + "=, ignoring: " + value);
     return;
   }
@@ -982,6 +984,102 @@ const std::map<std::string, Handler, std::less<>>& unit_handlers() {
   return table;
 }
 
+// What one assignment needs to know about its key, found with one hash
+// look-up instead of a string-keyed map per question (a scan asks this
+// for every line of every unit).
+struct KeyInfo {
+  const std::string* type;  // the documented value type
+  Handler handler;          // nullptr: only its syntax is checked
+};
+
+// An open-addressing table of (section, key): keys are short, so an FNV-1a
+// hash and a power-of-two table beat std::unordered_map's generic ones.
+class KeyInfoIndex {
+ public:
+  void add(std::string_view section, std::string_view key, KeyInfo info) {
+    pending_.push_back({section, key, info, hash(section, key)});
+  }
+  // After the last add().
+  void seal() {
+    size_t size = 16;
+    while (size < pending_.size() * 2) size *= 2;
+    slots_.assign(size, Slot{});
+    for (const Slot& s : pending_) {
+      size_t i = s.hash & (size - 1);
+      while (slots_[i].info.type) i = (i + 1) & (size - 1);
+      slots_[i] = s;
+    }
+    pending_.clear();
+  }
+  const KeyInfo* find(std::string_view section, std::string_view key) const {
+    uint64_t h = hash(section, key);
+    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& s = slots_[i];
+      if (!s.info.type) return nullptr;
+      if (s.hash == h && s.key == key && s.section == section) return &s.info;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string_view section, key;
+    KeyInfo info{nullptr, nullptr};
+    uint64_t hash = 0;
+  };
+  static uint64_t hash(std::string_view section, std::string_view key) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : key) h = (h ^ c) * 0x100000001b3ULL;
+    h = (h ^ 0xff) * 0x100000001b3ULL;
+    for (unsigned char c : section) h = (h ^ c) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+  }
+  std::vector<Slot> pending_, slots_;
+};
+
+KeyInfoIndex build_key_info(const KeyIndex& index) {
+  KeyInfoIndex out;
+  for (const auto& [section, keys] : index) {
+    for (const auto& [key, type] : keys) {
+      // The handler apply_assignment() would run, as it looks for one.
+      auto find = [&](const std::map<std::string, Handler, std::less<>>& table) -> Handler {
+        auto it = table.find(key);
+        return it == table.end() ? nullptr : it->second;
+      };
+      Handler h = nullptr;
+      if (section == "Unit") h = find(unit_handlers());
+      if (!h && section == "Service") h = find(service_handlers());
+      if (!h && section == "Socket") h = find(socket_handlers());
+      if (!h && section != "Unit" && section != "Install") h = find(exec_handlers());
+      out.add(section, key, KeyInfo{&type, h});
+    }
+  }
+  out.seal();
+  return out;
+}
+
+// nullptr for a key the version does not know in that section.
+const KeyInfo* key_info(const SystemdVersion& version, std::string_view section,
+                        std::string_view key) {
+  // Built once, up front, for every version's list (the views point into
+  // key_index(), which lives as long).
+  static const std::map<std::string_view, KeyInfoIndex> indexes = [] {
+    std::map<std::string_view, KeyInfoIndex> m;
+    for (unsigned n : supported_systemd_versions()) {
+      const SystemdVersion& v = systemd_version(n);
+      if (!m.count(v.config_items)) m.emplace(v.config_items, build_key_info(key_index(v)));
+    }
+    return m;
+  }();
+  // Versions are profiles that live as long as the process.
+  thread_local const SystemdVersion* last_version = nullptr;
+  thread_local const KeyInfoIndex* last_index = nullptr;
+  if (last_version != &version) {
+    last_index = &indexes.at(version.config_items);
+    last_version = &version;
+  }
+  return last_index->find(section, key);
+}
+
 }  // namespace
 
 std::string type_section(std::string_view unit_type) {
@@ -1002,9 +1100,7 @@ bool is_known_key(std::string_view section, std::string_view key) {
 }
 
 bool is_known_key(const SystemdVersion& version, std::string_view section, std::string_view key) {
-  const KeyIndex& index = key_index(version);
-  auto it = index.find(section);
-  return it != index.end() && it->second.count(key);
+  return key_info(version, section, key) != nullptr;
 }
 
 namespace {
@@ -1020,6 +1116,7 @@ std::string errno_text(std::string_view kind, std::string_view value) {
   if (kind == "unsigned" || kind == "sec") {
     if (value.size() > 1 && value[0] == '-' && all_of_chars(value.substr(1), "0123456789"))
       return std::string(kErange);
+    if (kind == "sec" && value.starts_with("-")) return std::string(kErange);  // any negative
     if (kind == "unsigned" && all_of_chars(value, "0123456789") &&
         (value.size() > 10 || std::stoull(std::string(value)) > 0xffffffffull))
       return std::string(kErange);
@@ -1108,8 +1205,8 @@ void warn_legacy_var_run(AssignmentContext& ctx, std::string_view section, const
 // Settings hardnut does not interpret still get systemd's warnings.
 void check_generic(AssignmentContext& ctx, std::string_view section, const std::string& key,
                    const std::string& value) {
-  const std::string& type = key_index(version_of(ctx)).find(section)->second.find(key)->second;
-  if (check_value_syntax(section, key, type, value, ctx.specifiers, ctx.warnings,
+  const std::string& type = *key_info(version_of(ctx), section, key)->type;
+  if (check_value_syntax(version_of(ctx), section, key, type, value, ctx.specifiers, ctx.warnings,
                          ctx.plain_messages))
     ctx.fatal = true;
 }
@@ -1129,22 +1226,16 @@ void apply_assignment(std::string_view section, const std::string& key, const st
       return;
     }
   }
-  if (!is_known_key(version_of(ctx), section, key)) {
+  const KeyInfo* info = key_info(version_of(ctx), section, key);
+  if (!info) {
     ctx.warnings.push_back("Unknown key '" + key + "' in section [" + std::string(section) +
                            "], ignoring.");
     return;
   }
-  auto run = [&](const std::map<std::string, Handler, std::less<>>& table) {
-    auto it = table.find(key);
-    if (it == table.end()) return false;
-    it->second(ctx, key, value);
-    return true;
-  };
   size_t first_new_warning = ctx.warnings.size();
-  if (!(section == "Unit" && run(unit_handlers())) &&
-      !(section == "Service" && run(service_handlers())) &&
-      !(section == "Socket" && run(socket_handlers())) &&
-      !(section != "Unit" && section != "Install" && run(exec_handlers())))
+  if (info->handler)
+    info->handler(ctx, key, value);
+  else
     check_generic(ctx, section, key, value);
   if (!version_of(ctx).parser_messages.empty())
     reword_parse_warnings(ctx, first_new_warning, section, key, value);

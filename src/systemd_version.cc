@@ -27,8 +27,14 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       .verifies_private_pids = false,
       .credentials_keep_default_type_simple = false,
       .refuses_home_working_directory_for_dynamic_user = false,
+      .max_capability_number = 63,
+      .reads_masked_dropins = true,
       .refuses_dynamic_user_in_user_scope = false,
       .extra_values = {},
+      .extra_choices = {},
+      .bind_paths_split_words_first = false,
+      .max_io_class_number = 8,
+      .cpu_sched_policy_numbers = {},
       .removed_keys = {},
       .inverted_empty_bounding_set_is_known_caps = false,
       .ignores_double_bang = false,
@@ -92,6 +98,8 @@ std::map<unsigned, SystemdVersion> build_profiles() {
   // 257 words most rejected booleans and enums as "KEY=VALUE" with errno.
   constexpr std::string_view kKeyValueEinval =
       "Failed to parse {key}={value}, ignoring: Invalid argument";
+  // ... or with the errno of why the value was rejected.
+  constexpr std::string_view kKeyValueErrno = "Failed to parse {key}={value}, ignoring: {errno}";
   v257.parser_messages = {
       {"Failed to parse boolean value, ignoring: {value}", kKeyValueEinval},
       {"Failed to parse boolean value: {value}", "Failed to parse {key}={value}: Invalid argument"},
@@ -106,7 +114,7 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       {"Failed to parse service restart specifier, ignoring: {value}", kKeyValueEinval},
       {"Failed to parse OOM policy, ignoring: {value}", kKeyValueEinval},
       {"Failed to parse utmp mode, ignoring: {value}", kKeyValueEinval},
-      {"Failed to parse resource value, ignoring: {value}", kKeyValueEinval},
+      {"Failed to parse resource value, ignoring: {value}", kKeyValueErrno},
       {"Address prefix is invalid, ignoring assignment: {*}",
        "Invalid address prefix is specified in [{section}] {key}=, ignoring assignment: {*}"},
       {"Encrypted credential data not valid Base64 data, ignoring.",
@@ -122,17 +130,25 @@ std::map<unsigned, SystemdVersion> build_profiles() {
        "Failed to parse {key}={value}, ignoring."},
       {"Failed to parse log facility, ignoring: {value}", kKeyValueEinval},
       {"Failed to parse log level, ignoring: {value}", kKeyValueEinval},
-      {"Failed to parse nsec value, ignoring: {value}",
-       "Failed to parse {key}={value}, ignoring: {errno:sec}"},
-      {"Invalid CPU shares, ignoring: {value}",
-       "Failed to parse {key}={value}, ignoring: {errno:range}"},
-      {"Invalid block IO weight, ignoring: {value}",
-       "Failed to parse {key}={value}, ignoring: {errno:range}"},
+      {"Failed to parse nsec value, ignoring: {value}", kKeyValueErrno},
+      {"Invalid CPU shares, ignoring: {value}", kKeyValueErrno},
+      {"Invalid block IO weight, ignoring: {value}", kKeyValueErrno},
+      {"Failed to parse signal name, ignoring: {value}", kKeyValueErrno},
+      {"Failed to parse time value, ignoring: {value}", kKeyValueErrno},
+      {"Invalid CPU weight, ignoring: {value}", kKeyValueErrno},
+      {"Invalid weight, ignoring: {value}", kKeyValueErrno},
+      {"Failed to parse job mode, ignoring: {value}", kKeyValueEinval},
+      {"Executable name contains special characters{*}",
+       "Executable path contains special characters{*}"},
+      {"Empty path in command line, ignoring: '{*}'", "Empty path in command line, ignoring: {*}"},
+      {"Empty path in command line: '{*}'", "Empty path in command line: {*}"},
   };
   v257.warns_legacy_var_run = true;
   v257.verifies_private_pids = true;
   v257.refuses_home_working_directory_for_dynamic_user = true;
   v257.refuses_dynamic_user_in_user_scope = true;
+  v257.reads_masked_dropins = false;
+  v257.max_capability_number = 62;
   v257.credentials_keep_default_type_simple = true;
   v257.credential_tpm_device = "char-tpm:rw";
   v257.extra_values = {
@@ -143,6 +159,16 @@ std::map<unsigned, SystemdVersion> build_profiles() {
       {"ProtectControlGroups", "private", true},
       {"ProtectControlGroups", "strict", true},
       {"Type", "notify-reload", true},
+  };
+  v257.extra_choices = {
+      {"emergency action", "halt"},
+      {"emergency action", "halt-force"},
+      {"emergency action", "halt-immediate"},
+      {"emergency action", "kexec"},
+      {"emergency action", "kexec-force"},
+      {"emergency action", "soft-reboot"},
+      {"emergency action", "soft-reboot-force"},
+      {"job mode", "restart-dependencies"},
   };
 
   // 262 (Debian sid): PrivateUsers=full (258) and managed (260),
@@ -164,6 +190,11 @@ std::map<unsigned, SystemdVersion> build_profiles() {
   v262.policy_must_be_object = true;
   v262.judges_user_scope = true;
   v262.credential_tpm_device = "";
+  v262.extra_choices.push_back({"job mode", "lenient"});
+  v262.extra_choices.push_back({"CPU scheduling policy", "ext"});
+  v262.bind_paths_split_words_first = true;
+  v262.max_io_class_number = 7;
+  v262.cpu_sched_policy_numbers = {0, 1, 2, 3, 5, 6, 7};
   v262.extra_values.push_back({"PrivateUsers", "full", true});
   v262.extra_values.push_back({"PrivateUsers", "managed", true});
   v262.extra_values.push_back({"ProtectHostname", "private", true});

@@ -19,6 +19,10 @@ class RootFs;
 // {key}, {value} and {section} stand for the assignment's, and {*} for any
 // text (the same in both): 252's "Failed to parse boolean value, ignoring:
 // {value}" is 257's "Failed to parse {key}={value}, ignoring: Invalid argument".
+// In `to`, {errno:KIND} is the errno text guessed from the value, and
+// {errno} the one the syntax check of src/directive_syntax.cc found (only
+// for its own messages): "Failed to parse KillSignal=65, ignoring: Numerical
+// result out of range".
 struct MessageRewrite {
   std::string_view from;  // 252's wording
   std::string_view to;    // the version's
@@ -40,6 +44,16 @@ struct ExtraValue {
   std::string_view key;
   std::string_view value;  // "*" after a prefix: "private:*"
   bool means;
+};
+
+// A value a version accepts in one of the value sets of 252's syntax checks
+// (src/directive_syntax.cc) beyond 252's: 257's StartLimitAction=halt is
+// {"emergency action", "halt"}. The sets: "emergency action" (SuccessAction=,
+// FailureAction=, StartLimitAction=, JobTimeoutAction=), "job mode"
+// (OnFailureJobMode=, OnSuccessJobMode=), "CPU scheduling policy".
+struct ExtraChoice {
+  std::string_view set;
+  std::string_view value;
 };
 
 // A check the version prints under another name.
@@ -85,9 +99,26 @@ struct SystemdVersion {
   bool credentials_keep_default_type_simple;
   // 257+ refuses WorkingDirectory=~ with DynamicUser=yes.
   bool refuses_home_working_directory_for_dynamic_user;
+  // The highest capability number CapabilityBoundingSet= and
+  // AmbientCapabilities= take: 63, 62 in 257+.
+  int max_capability_number;
+  // 252 reads the drop-ins of a masked unit (and warns about their lines);
+  // 257+ does not.
+  bool reads_masked_dropins;
   // 257+ refuses DynamicUser= in a unit of the user manager.
   bool refuses_dynamic_user_in_user_scope;
   std::vector<ExtraValue> extra_values;
+  std::vector<ExtraChoice> extra_choices;
+  // 262 splits BindPaths=/BindReadOnlyPaths= into words (runs of blanks are
+  // one separator) before their SOURCE:DESTINATION:OPTIONS fields; 252 and
+  // 257 read the fields one by one, so that "/a  /b" holds an empty source.
+  bool bind_paths_split_words_first;
+  // The highest IOSchedulingClass= given as a number: 8 (252, 257), 7 (262).
+  unsigned max_io_class_number;
+  // CPUSchedulingPolicy= given as a number: 262 accepts only the policies
+  // it knows (SCHED_OTHER ... SCHED_EXT) and calls another "Unsupported";
+  // empty: any number (252, 257).
+  std::vector<unsigned> cpu_sched_policy_numbers;
   // Keys the version still recognises only to say they are gone (262: the
   // cgroup-v1 settings): "Support for option KEY= has been removed ...".
   std::vector<std::string_view> removed_keys;

@@ -267,6 +267,24 @@ TEST_F(SystemdVersionTest, NewerVersionsRefuseWhat252Accepts) {
   EXPECT_EQ(run("cred.service", 257, out, err), 1);
   EXPECT_NE(err.find("only allowed for Type=oneshot services"), std::string::npos) << err;
 
+  // Without RemainAfterExit= both refuse it, each for its own reason.
+  write("cred2.service", "[Service]\nExecStop=/bin/true\nSetCredential=x:y\n");
+  EXPECT_EQ(run("cred2.service", 252, out, err), 1);
+  EXPECT_NE(err.find("does not have RemainAfterExit=yes set"), std::string::npos) << err;
+  EXPECT_EQ(run("cred2.service", 257, out, err), 1);
+  EXPECT_NE(err.find("only allowed for Type=oneshot services"), std::string::npos) << err;
+
+  // 257 does not read a masked unit's drop-ins, so it has nothing to say of them.
+  std::error_code ec;
+  fs::create_symlink("/dev/null", dir_ / "masked.service", ec);
+  ASSERT_FALSE(ec);
+  write("masked.service.d/x.conf", "[Service]\nPrivateNetwork=bogus\n");
+  EXPECT_EQ(run("masked.service", 252, out, err), 1);
+  EXPECT_NE(err.find("x.conf:2: Failed to parse boolean value, ignoring: bogus"), std::string::npos)
+      << err;
+  EXPECT_EQ(run("masked.service", 257, out, err), 1);
+  EXPECT_EQ(err, "Unit masked.service is masked.\n");
+
   write("pids.socket", "[Socket]\nListenStream=80\nPrivatePIDs=yes\n");
   EXPECT_EQ(run("pids.socket", 257, out, err), 1);
   EXPECT_NE(err.find("PrivatePIDs= setting is only supported for service units"), std::string::npos)
@@ -276,6 +294,15 @@ TEST_F(SystemdVersionTest, NewerVersionsRefuseWhat252Accepts) {
   EXPECT_EQ(run("empty.service", 257, out, err), 0) << err;
   EXPECT_EQ(run("empty.service", 262, out, err), 1);
   EXPECT_NE(err.find("Section header invalid '[]'"), std::string::npos) << err;
+}
+
+// 252 takes capability numbers up to 63, 257+ up to 62: "~63" is then an
+// inverted list of nothing known, which means every capability.
+TEST_F(SystemdVersionTest, CapabilityNumbersEndAt62From257) {
+  write("a.service", kHelloworld);
+  std::vector<std::string> caps = {"CapabilityBoundingSet=CAP_SETUID", "CapabilityBoundingSet=~63"};
+  EXPECT_EQ(overall("a.service", 252, caps), "7.3");
+  EXPECT_EQ(overall("a.service", 257, caps), "9.4");
 }
 
 TEST_F(SystemdVersionTest, Version262Rules) {

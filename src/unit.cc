@@ -73,8 +73,13 @@ bool apply_file(const std::string& content, const std::string& display_path, boo
 }
 
 // The checks the manager makes before it accepts a service.
-std::string verify_service(const UnitConfig& c) {
+std::string verify_service(const UnitConfig& c, const SystemdVersion& version) {
   std::string type = c.effective_service_type();
+  // 257+: credentials keep a service without ExecStart= from defaulting to
+  // Type=oneshot.
+  if (version.credentials_keep_default_type_simple && !c.service_type && c.exec_start_count == 0 &&
+      (!c.load_credentials.empty() || !c.set_credentials.empty() || c.imports_credentials))
+    type = "simple";
   bool oneshot = type == "oneshot";
   if (c.exec_start_count == 0 && c.exec_stop_count == 0 && !c.has_success_action)
     return "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.";
@@ -102,12 +107,6 @@ std::string verify_newer_rules(const UnitConfig& c, const std::string& unit_type
                                const SystemdVersion& version) {
   if (version.refuses_dynamic_user_in_user_scope && scope == Scope::kUser && c.exec.dynamic_user)
     return "DynamicUser= enabled for user unit, which is not supported. Refusing.";
-  // Credentials keep a service without ExecStart= from defaulting to Type=oneshot.
-  if (version.credentials_keep_default_type_simple && unit_type == "service" && !c.service_type &&
-      c.exec_start_count == 0 &&
-      (!c.load_credentials.empty() || !c.set_credentials.empty() || c.imports_credentials))
-    return "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. "
-           "Refusing.";
   if (version.refuses_home_working_directory_for_dynamic_user && c.working_directory_home &&
       c.exec.dynamic_user)
     return "WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.";
@@ -178,6 +177,7 @@ const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::str
 
 void UnitLoader::read_masked_dropins(const UnitFiles& files,
                                      std::vector<std::string>& fresh) const {
+  if (options_.version && !options_.version->reads_masked_dropins) return;
   UnitConfig config;
   config.exec.unit_id = files.id;
   config.exec.unit_type = files.name.type;
@@ -304,20 +304,18 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
                          "manager: File exists";
     return loaded;
   }
-  std::string refusal = type == "service"  ? verify_service(config)
+  const SystemdVersion& version = options_.version ? *options_.version : default_systemd_version();
+  std::string refusal = type == "service"  ? verify_service(config, version)
                         : type == "socket" ? verify_socket(config)
                                            : std::string();
-  if (refusal.empty() && options_.version)
-    refusal = verify_newer_rules(config, type, options_.scope, *options_.version);
+  if (refusal.empty()) refusal = verify_newer_rules(config, type, options_.scope, version);
   if (!refusal.empty()) {
     fresh.push_back(id + ": " + refusal);
     out.status_message = "Unit " + id + " has a bad unit file setting.";
     return loaded;
   }
   if (has_exec_context(type)) {
-    out.settings =
-        effective_settings(config, options_.scope, options_.process_umask,
-                           options_.version ? *options_.version : default_systemd_version());
+    out.settings = effective_settings(config, options_.scope, options_.process_umask, version);
   } else {
     // Units without an execution context keep the analyser's defaults.
     out.settings = ExecSettings{};

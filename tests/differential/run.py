@@ -102,9 +102,51 @@ def oracle_prefix(oracle):
     return oracle + BASE_ARGS[2:] if is_oracle_script(oracle) else oracle + BASE_ARGS
 
 
+UNIT_TYPES = ("service", "socket", "target", "timer", "mount", "automount", "swap", "path",
+              "slice", "scope", "device")
+
+
+def is_unit_dir(name):
+    """foo.service.d, foo-.service.d, service.d, bar.target.wants, ... (as the oracle script)."""
+    base, dot, ext = name.rpartition(".")
+    if not dot or ext not in ("d", "wants", "requires", "upholds"):
+        return False
+    return base in UNIT_TYPES or base.rpartition(".")[2] in UNIT_TYPES
+
+
+def flatten_like_oracle(d, args):
+    """The oracle script copies the unit directories (foo.service.d/, foo.service.wants/, ...)
+    beside each unit file with `cp -rL`: the systemd it runs sees the targets of symlinks
+    inside them as plain files, and dangling ones not at all. The same is done to the case
+    before either tool runs, so that both are given the same files."""
+    dirs = {os.path.dirname(os.path.join(d, a)) for a in args
+            if not a.startswith("-") and os.path.lexists(os.path.join(d, a))}
+    for top in sorted(dirs):
+        for name in sorted(os.listdir(top)):
+            unit_dir = os.path.join(top, name)
+            if os.path.islink(unit_dir) or not os.path.isdir(unit_dir) or not is_unit_dir(name):
+                continue
+            for root, subdirs, files in os.walk(unit_dir):
+                for n in subdirs + files:
+                    p = os.path.join(root, n)
+                    if not os.path.islink(p):
+                        continue
+                    target = os.path.realpath(p)
+                    if os.path.exists(target) and not (os.path.isdir(target) or
+                                                       os.path.isfile(target)):
+                        continue  # /dev/null: cp copies the device, which reads as empty
+                    os.unlink(p)
+                    if os.path.isdir(target):
+                        shutil.copytree(target, p, symlinks=False)
+                    elif os.path.isfile(target):
+                        shutil.copy2(target, p)
+
+
 def run_case(case, workdir, tool, oracle, env, timeout, tool_args=()):
     d = os.path.join(workdir, "case-%05d" % case["index"])
     gen.write_case(case, d)
+    if is_oracle_script(oracle):
+        flatten_like_oracle(d, case["units"])
     argv_tail = case["args"] + case["units"]
     o = run_cmd(oracle_prefix(oracle) + argv_tail, d, env, timeout)
     t = run_cmd(tool + BASE_ARGS + list(tool_args) + argv_tail, d, env, timeout)
