@@ -17,7 +17,7 @@ struct CheckResult {
   uint64_t badness;  // kNotApplicable for n/a
   uint64_t weight;   // after the policy
   uint64_t range;    // after the policy
-  std::optional<std::string> description;
+  DescriptionText description;
   // Per-row EXPOSURE in tenths; nullopt when empty (badness 0 or n/a).
   std::optional<uint64_t> exposure;
 };

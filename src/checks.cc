@@ -10,9 +10,18 @@ namespace hardnut {
 
 namespace {
 
-CheckOutcome bad(uint64_t badness, std::string description = {}) {
-  CheckOutcome o{badness, std::nullopt};
-  if (!description.empty()) o.description = std::move(description);
+CheckOutcome bad(uint64_t badness) { return CheckOutcome{badness, {}}; }
+
+// A literal is borrowed; a composed description is owned.
+CheckOutcome bad(uint64_t badness, const char* literal) {
+  CheckOutcome o{badness, {}};
+  if (*literal) o.description = DescriptionText::borrowed(literal);
+  return o;
+}
+
+CheckOutcome bad(uint64_t badness, std::string description) {
+  CheckOutcome o{badness, {}};
+  if (!description.empty()) o.description = DescriptionText::owned(std::move(description));
   return o;
 }
 
@@ -174,8 +183,11 @@ CheckOutcome syscall_rule(const ExecSettings& s, const Check& c, const RuleConte
   std::string group(c.syscall_group);
   std::string list = "System call " + std::string(allow ? v.allow_list : v.deny_list) +
                      " defined for service, and " + group;
-  for (const auto& name : ctx.syscalls.resolvable_members(group)) {
-    if (s.system_call_filter.count(name) != allow) continue;
+  static const std::vector<SyscallRef> kNone;
+  const std::vector<SyscallRef>* members = ctx.syscalls.resolved_resolvable_members(group);
+  for (const SyscallRef& ref : members ? *members : kNone) {
+    if (s.system_call_filter.contains(ref.slot, ref.name) != allow) continue;
+    const std::string& name = ref.name;
     std::string offender = v.names_offending_syscall ? " (e.g. " + name + " is allowed)" : "";
     if (allow) return bad(9, list + " is included" + offender);
     return bad(10, list + " is not included" + offender);

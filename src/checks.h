@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,10 +19,61 @@ namespace hardnut {
 // Badness of a check that does not apply to the unit.
 constexpr uint64_t kNotApplicable = std::numeric_limits<uint64_t>::max();
 
+// A row's description, or none. Almost always a string with static storage
+// (a rule's literal, a check table entry), which is borrowed, not copied:
+// scoring a unit makes some 80 of them. A description a rule composes, or a
+// security policy's, is owned.
+class DescriptionText {
+ public:
+  DescriptionText() = default;
+  DescriptionText(const DescriptionText& o) { *this = o; }
+  DescriptionText(DescriptionText&&) noexcept = default;
+  DescriptionText& operator=(const DescriptionText& o) {
+    if (this == &o) return *this;
+    if (o.owned_) {
+      owned_ = std::make_unique<std::string>(*o.owned_);
+      view_ = *owned_;
+    } else {
+      owned_.reset();
+      view_ = o.view_;
+    }
+    return *this;
+  }
+  DescriptionText& operator=(DescriptionText&&) noexcept = default;
+
+  // `text` must have static storage: a literal, or a table built once.
+  static DescriptionText borrowed(std::string_view text) {
+    DescriptionText d;
+    d.view_ = text.data() ? text : std::string_view("");
+    return d;
+  }
+  static DescriptionText owned(std::string text) {
+    DescriptionText d;
+    d.owned_ = std::make_unique<std::string>(std::move(text));
+    d.view_ = *d.owned_;  // the string stays where it is when this moves
+    return d;
+  }
+  bool has_value() const { return view_.data() != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  bool is_borrowed() const { return has_value() && !owned_; }
+  // The text; empty when there is none.
+  std::string_view operator*() const { return view_; }
+  std::string value_or(std::string_view fallback) const {
+    return std::string(has_value() ? view_ : fallback);
+  }
+  bool operator==(const DescriptionText& o) const {
+    return has_value() == o.has_value() && view_ == o.view_;
+  }
+
+ private:
+  std::string_view view_;  // data() == nullptr: no description
+  std::unique_ptr<std::string> owned_;
+};
+
 struct CheckOutcome {
   uint64_t badness = 0;
   // A description computed by the rule; wins over the table's strings.
-  std::optional<std::string> description;
+  DescriptionText description;
 };
 
 struct Check;

@@ -24,7 +24,7 @@ nlohmann::json side_json(const CheckResult& r) {
   nlohmann::json j;
   j["set"] = r.badness == kNotApplicable ? nlohmann::json() : nlohmann::json(r.badness == 0);
   j["exposure"] = r.exposure ? nlohmann::json(*r.exposure / 10.0) : nlohmann::json();
-  j["description"] = r.description ? nlohmann::json(*r.description) : nlohmann::json();
+  j["description"] = r.description ? nlohmann::json(std::string(*r.description)) : nlohmann::json();
   return j;
 }
 

@@ -1070,12 +1070,12 @@ const KeyInfo* key_info(const SystemdVersion& version, std::string_view section,
     }
     return m;
   }();
-  // Versions are profiles that live as long as the process.
-  thread_local const SystemdVersion* last_version = nullptr;
+  // The last list asked for, by the address of its name (a literal).
+  thread_local const char* last_items = nullptr;
   thread_local const KeyInfoIndex* last_index = nullptr;
-  if (last_version != &version) {
+  if (last_items != version.config_items.data()) {
     last_index = &indexes.at(version.config_items);
-    last_version = &version;
+    last_items = version.config_items.data();
   }
   return last_index->find(section, key);
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "syscall_filter.h"
+
 namespace hardnut {
 
 // Linux clone flags for the namespace types RestrictNamespaces= knows.
@@ -88,7 +90,7 @@ struct ExecSettings {
   // SystemCallFilter=: the mode and the canonical names of the syscalls
   // listed, as the native architecture resolves them.
   bool system_call_filter_allow_list = false;
-  std::set<std::string> system_call_filter;
+  SyscallNameSet system_call_filter;
 
   std::string device_policy = "auto";
   std::vector<std::string> device_allow;  // "path:perms", newest first

@@ -90,6 +90,9 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
 UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {
   subdirs_.resize(dirs_.size());
   for (size_t i = 0; i < dirs_.size(); ++i) index_dir(i);
+  for (const auto& names : subdirs_)
+    sorted_subdirs_.insert(sorted_subdirs_.end(), names.begin(), names.end());
+  std::sort(sorted_subdirs_.begin(), sorted_subdirs_.end());
   for (const auto& [name, e] : entries_)
     if (e.kind == Entry::kAlias) aliases_of_[e.target].push_back(name);
 }
@@ -267,6 +270,30 @@ std::vector<UnitSource> UnitFileIndex::find_dropins(const std::vector<std::strin
   // folder of unit files often has no subfolder at all: then there is
   // nothing to look for, and no need to spell out every candidate name.
   if (!subdir_suffixes_.count(suffix)) return {};
+  // Every folder name dropin_dir_names() makes starts with the unit name's
+  // first dash-separated component ("a-" of "a-b-c.service", dash
+  // included), or is the type-wide "service.d": when no folder starts like
+  // that, there is nothing to spell out either (folders of generated or
+  // vendor units have a few drop-in folders among thousands of units).
+  auto has_subdir_starting = [&](std::string_view start) {
+    auto it = std::lower_bound(sorted_subdirs_.begin(), sorted_subdirs_.end(), start,
+                               [](const std::string& x, std::string_view y) { return x < y; });
+    return it != sorted_subdirs_.end() && std::string_view(*it).substr(0, start.size()) == start;
+  };
+  bool possible = false;
+  for (const auto& n : names) {
+    auto parsed = parse_unit_name(n);
+    if (!parsed) continue;
+    size_t dash = parsed->prefix.find('-');
+    std::string_view first(parsed->prefix);
+    if (dash != std::string::npos) first = first.substr(0, dash + 1);
+    if (has_subdir_starting(first) ||
+        std::binary_search(sorted_subdirs_.begin(), sorted_subdirs_.end(), parsed->type + suffix)) {
+      possible = true;
+      break;
+    }
+  }
+  if (!possible) return {};
   // The first file of a given name along the search path hides the others.
   std::map<std::string, std::optional<UnitSource>> by_name;
   std::vector<std::string> dir_names;

@@ -76,6 +76,8 @@ class UnitFileIndex {
   std::vector<std::set<std::string>> subdirs_;
   // The extensions (".d", ".wants", ...) of all of them.
   std::set<std::string> subdir_suffixes_;
+  // All of them, sorted: whether any can be a drop-in folder of a unit.
+  std::vector<std::string> sorted_subdirs_;
   // Instances named by symlinks in .wants/.requires directories.
   std::set<std::string> enabled_instances_;
 };

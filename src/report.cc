@@ -1,6 +1,9 @@
 #include "report.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "embedded_data.h"
@@ -85,8 +88,8 @@ std::string render_json_array(const std::vector<std::vector<JsonMember>>& object
   return out + "]\n";
 }
 
-std::string optional_string(const std::optional<std::string>& s) {
-  return s ? json_string(*s) : "null";
+std::string optional_string(const DescriptionText& s) {
+  return s ? json_string(std::string(*s)) : "null";
 }
 
 }  // namespace
@@ -114,40 +117,10 @@ std::string_view check_url(std::string_view check_name) {
   return it == urls->end() ? std::string_view() : it->second;
 }
 
-std::string render_details(const Assessment& a, const OutputStyle& style) {
-  std::vector<std::string_view> headers = {" ", "NAME", "DESCRIPTION"};
-  if (style.debug) headers.insert(headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
-  headers.push_back("EXPOSURE");
-  // The cells borrow their text (this runs once per unit of a scan), so the
-  // numbers are formatted first, into storage that no longer moves.
-  std::vector<std::string> numbers;
-  numbers.reserve(a.rows.size() * (style.debug ? 4 : 1));
-  for (const auto& r : a.rows) {
-    if (style.debug) {
-      numbers.push_back(std::to_string(r.weight));
-      numbers.push_back(std::to_string(r.badness));
-      numbers.push_back(std::to_string(r.range));
-    }
-    numbers.push_back(r.exposure ? format_tenths(*r.exposure) : "");
-  }
-  std::vector<TableCellView> cells;
-  cells.reserve(a.rows.size() * headers.size());
-  const std::string* number = numbers.data();
-  const char* grey = style.colors16 ? kGrey16 : kGrey256;
-  for (const auto& r : a.rows) {
-    if (r.badness == kNotApplicable)
-      cells.push_back({"", false, grey});
-    else if (r.badness == 0)
-      cells.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
-    else
-      cells.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
-    cells.push_back({r.check->name, false, {}, style.links ? check_url(r.check->name) : ""});
-    cells.push_back({r.description ? std::string_view(*r.description) : std::string_view()});
-    for (size_t k = style.debug ? 4 : 1; k > 0; --k, ++number)
-      cells.push_back({*number, true, number->empty() ? grey : ""});
-  }
-  std::string out;
-  render_table(headers, cells, style.colors, out, TableFit{style.width, style.utf8});
+namespace {
+
+// The line under the table: "→ Overall exposure level for UNIT: 9.6 UNSAFE 😨".
+void append_details_summary(const Assessment& a, const OutputStyle& style, std::string& out) {
   const Predicate& p = predicate_for(a.exposure);
   out += "\n";
   out += style.utf8 ? "\xe2\x86\x92 " : "-> ";
@@ -163,6 +136,136 @@ std::string render_details(const Assessment& a, const OutputStyle& style) {
   out += format_tenths(a.exposure) + " " + p.name;
   if (style.colors) out += kReset;
   out += " " + happy_glyph(a.exposure, style) + "\n";
+}
+
+// The table of render_details() without colours, links or debug columns
+// (what a scan prints for every unit), written straight out: the same
+// bytes render_table() makes of its cells, without building them. False
+// (and nothing written) when the table must shrink to a terminal's width.
+bool render_plain_details_table(const Assessment& a, const OutputStyle& style, std::string& out) {
+  struct Row {
+    std::string_view mark, name, description;
+    size_t name_width, description_width;
+    char exposure[24];
+    size_t exposure_size;
+  };
+  thread_local std::vector<Row> rows;
+  rows.resize(a.rows.size());
+  constexpr std::string_view kHeaders[] = {" ", "NAME", "DESCRIPTION", "EXPOSURE"};
+  size_t width[4];
+  for (size_t c = 0; c < 4; ++c) width[c] = kHeaders[c].size();
+  size_t text_bytes = 0;
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    const CheckResult& r = a.rows[i];
+    Row& row = rows[i];
+    row.mark = r.badness == kNotApplicable ? ""
+               : r.badness == 0            ? (style.utf8 ? "\xe2\x9c\x93" : "+")
+                                           : (style.utf8 ? "\xe2\x9c\x97" : "-");
+    row.name = r.check->name;
+    row.description = *r.description;
+    row.name_width = display_width(row.name);
+    row.description_width = display_width(row.description);
+    row.exposure_size = 0;
+    if (r.exposure) {
+      char* end = std::to_chars(row.exposure, row.exposure + 20, *r.exposure / 10).ptr;
+      *end++ = '.';
+      *end++ = static_cast<char>('0' + *r.exposure % 10);
+      row.exposure_size = static_cast<size_t>(end - row.exposure);
+    }
+    // Marks and exposures are ASCII or one column wide.
+    width[0] = std::max(width[0], row.mark.empty() ? size_t{0} : size_t{1});
+    width[1] = std::max(width[1], row.name_width);
+    width[2] = std::max(width[2], row.description_width);
+    width[3] = std::max(width[3], row.exposure_size);
+    text_bytes += row.mark.size() + row.name.size() + row.description.size() + row.exposure_size;
+  }
+  size_t row_width = 3 + width[0] + width[1] + width[2] + width[3];
+  if (style.width != 0 && style.width < row_width) return false;
+
+  size_t start = out.size();
+  out.resize(start + text_bytes + (rows.size() + 1) * (row_width + 16));
+  char* p = out.data() + start;
+  auto put = [&](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  auto pad = [&](size_t n) {
+    std::memset(p, ' ', n);
+    p += n;
+  };
+  // Header: left-aligned cells, the last one unpadded.
+  for (size_t c = 0; c < 4; ++c) {
+    if (c > 0) *p++ = ' ';
+    put(kHeaders[c]);
+    if (c < 3) pad(width[c] - kHeaders[c].size());
+  }
+  *p++ = '\n';
+  for (size_t i = 0; i < a.rows.size(); ++i) {
+    const Row& row = rows[i];
+    put(row.mark);
+    pad(width[0] - (row.mark.empty() ? 0 : 1));
+    *p++ = ' ';
+    put(row.name);
+    pad(width[1] - row.name_width);
+    *p++ = ' ';
+    put(row.description);
+    pad(width[2] - row.description_width);
+    *p++ = ' ';
+    // EXPOSURE is right-aligned; an empty last cell gets no padding.
+    if (row.exposure_size) {
+      pad(width[3] - row.exposure_size);
+      put(std::string_view(row.exposure, row.exposure_size));
+    }
+    *p++ = '\n';
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
+  return true;
+}
+
+}  // namespace
+
+std::string render_details(const Assessment& a, const OutputStyle& style) {
+  std::string out;
+  if (!style.colors && !style.links && !style.debug && render_plain_details_table(a, style, out)) {
+    append_details_summary(a, style, out);
+    return out;
+  }
+  std::vector<std::string_view> headers = {" ", "NAME", "DESCRIPTION"};
+  if (style.debug) headers.insert(headers.end(), {"WEIGHT", "BADNESS", "RANGE"});
+  headers.push_back("EXPOSURE");
+  // The cells borrow their text (this runs once per unit of a scan), so the
+  // numbers are formatted first, into storage that no longer moves.
+  // Kept per thread: a scan renders one table per unit.
+  thread_local std::vector<std::string> numbers;
+  numbers.clear();
+  numbers.reserve(a.rows.size() * (style.debug ? 4 : 1));
+  for (const auto& r : a.rows) {
+    if (style.debug) {
+      numbers.push_back(std::to_string(r.weight));
+      numbers.push_back(std::to_string(r.badness));
+      numbers.push_back(std::to_string(r.range));
+    }
+    numbers.push_back(r.exposure ? format_tenths(*r.exposure) : "");
+  }
+  thread_local std::vector<TableCellView> cells;
+  cells.clear();
+  cells.reserve(a.rows.size() * headers.size());
+  const std::string* number = numbers.data();
+  const char* grey = style.colors16 ? kGrey16 : kGrey256;
+  for (const auto& r : a.rows) {
+    if (r.badness == kNotApplicable)
+      cells.push_back({"", false, grey});
+    else if (r.badness == 0)
+      cells.push_back({style.utf8 ? "\xe2\x9c\x93" : "+", false, kGreen});
+    else
+      cells.push_back({style.utf8 ? "\xe2\x9c\x97" : "-", false, kRed});
+    cells.push_back({r.check->name, false, {}, style.links ? check_url(r.check->name) : ""});
+    cells.push_back({*r.description});
+    for (size_t k = style.debug ? 4 : 1; k > 0; --k, ++number)
+      cells.push_back({*number, true, number->empty() ? grey : ""});
+  }
+  render_table(headers, cells, style.colors, out, TableFit{style.width, style.utf8});
+  append_details_summary(a, style, out);
   return out;
 }
 
@@ -205,6 +308,68 @@ std::string render_overview(const std::vector<OverviewRow>& rows, const OutputSt
   render_table({"UNIT", "EXPOSURE", "PREDICATE", "HAPPY"}, cells, style.colors, out,
                TableFit{style.width, style.utf8});
   return out;
+}
+
+void write_overview(const std::vector<OverviewRow>& rows, const OutputStyle& style,
+                    std::ostream& out) {
+  if (style.colors) {
+    out << render_overview(rows, style);
+    return;
+  }
+  // The plain table render_table() makes of render_overview()'s cells:
+  // UNIT, EXPOSURE (right-aligned), PREDICATE, HAPPY (last, unpadded).
+  constexpr std::string_view kHeaders[] = {"UNIT", "EXPOSURE", "PREDICATE", "HAPPY"};
+  auto exposure_text = [](uint64_t tenths, char* buf) {
+    char* end = std::to_chars(buf, buf + 20, tenths / 10).ptr;
+    *end++ = '.';
+    *end++ = static_cast<char>('0' + tenths % 10);
+    return std::string_view(buf, static_cast<size_t>(end - buf));
+  };
+  auto happy = [&](const Predicate& p) {
+    return std::string_view(style.emoji ? p.emoji : p.ascii);
+  };
+  size_t width[4];
+  for (size_t c = 0; c < 4; ++c) width[c] = kHeaders[c].size();
+  char buf[24];
+  for (const auto& r : rows) {
+    const Predicate& p = predicate_for(r.exposure);
+    width[0] = std::max(width[0], display_width(r.unit));
+    width[1] = std::max(width[1], exposure_text(r.exposure, buf).size());
+    width[2] = std::max(width[2], std::string_view(p.name).size());
+    width[3] = std::max(width[3], display_width(happy(p)));
+  }
+  if (style.width != 0 && style.width < 3 + width[0] + width[1] + width[2] + width[3]) {
+    out << render_overview(rows, style);  // shrinks to the terminal
+    return;
+  }
+  std::string chunk;
+  auto pad = [&](size_t n) { chunk.append(n, ' '); };
+  for (size_t c = 0; c < 4; ++c) {
+    if (c > 0) chunk += ' ';
+    chunk += kHeaders[c];
+    if (c < 3) pad(width[c] - kHeaders[c].size());
+  }
+  chunk += '\n';
+  for (const auto& r : rows) {
+    const Predicate& p = predicate_for(r.exposure);
+    std::string_view exposure = exposure_text(r.exposure, buf);
+    chunk += r.unit;
+    pad(width[0] - display_width(r.unit));
+    chunk += ' ';
+    pad(width[1] - exposure.size());
+    chunk += exposure;
+    chunk += ' ';
+    chunk += p.name;
+    pad(width[2] - std::string_view(p.name).size());
+    chunk += ' ';
+    chunk += happy(p);
+    chunk += '\n';
+    if (chunk.size() >= 64 * 1024) {
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      chunk.clear();
+    }
+  }
+  out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
 }
 
 std::string render_overview_json(const std::vector<OverviewRow>& rows, JsonMode mode,

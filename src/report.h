@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct OverviewRow {
   uint64_t exposure;
 };
 std::string render_overview(const std::vector<OverviewRow>& rows, const OutputStyle& style);
+// render_overview() written to `out`; without colours, as a scan of
+// thousands of units writes it, row by row instead of as one string.
+void write_overview(const std::vector<OverviewRow>& rows, const OutputStyle& style,
+                    std::ostream& out);
 std::string render_overview_json(const std::vector<OverviewRow>& rows, JsonMode mode,
                                  const OutputStyle& style);
 

@@ -196,6 +196,28 @@ int RootFs::read_file(const std::string& path, std::string& content, size_t max_
     return EBADFD;
   }
   content.clear();
+  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) < max_size) {
+    // The common case, a unit file as long as fstat() says: one read() into
+    // the string; a shorter answer than asked for is the end of a regular
+    // file, so no second read() just to see it.
+    auto want = static_cast<size_t>(st.st_size) + 1;
+    content.resize(want);
+    ssize_t n;
+    do n = read(fd, content.data(), want);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      content.clear();
+      return e;
+    }
+    content.resize(static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < want) {
+      close(fd);
+      return 0;
+    }
+    // It grew: read the rest as below.
+  }
   char buf[65536];
   for (;;) {
     ssize_t n = read(fd, buf, sizeof buf);

@@ -46,6 +46,17 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
 
 }  // namespace
 
+const UnitFileIndex& LazyIndex::acquire() {
+  std::lock_guard lock(mutex_);
+  if (!index_) index_ = std::make_unique<UnitFileIndex>(dirs_);
+  return *index_;
+}
+
+void LazyIndex::release() {
+  std::lock_guard lock(mutex_);
+  if (units_ > 0 && --units_ == 0) index_.reset();
+}
+
 bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
                 const std::function<void(ScanResult&)>& emit,
                 const std::function<void(size_t done)>& progress, const std::atomic<bool>& stop) {
@@ -85,9 +96,18 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
         i = next_job++;
       }
       const ScanJob& job = jobs[i];
-      auto& loader = loaders[job.index];
-      if (!loader) loader = std::make_unique<UnitLoader>(*job.index, options.load);
-      ScanResult result = score(*loader, job, options, rules);
+      ScanResult result;
+      if (job.lazy) {
+        // The index goes away after the folder's last unit: so does the
+        // loader that refers to it.
+        UnitLoader loader(job.lazy->acquire(), options.load);
+        result = score(loader, job, options, rules);
+        job.lazy->release();
+      } else {
+        auto& loader = loaders[job.index];
+        if (!loader) loader = std::make_unique<UnitLoader>(*job.index, options.load);
+        result = score(*loader, job, options, rules);
+      }
       if (options.prepare) options.prepare(result);
       bool wake;
       {

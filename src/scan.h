@@ -6,6 +6,8 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,9 +19,27 @@
 
 namespace hardnut {
 
+// A search path whose file index is built when the first of its units is
+// scored and freed after the last: a folder scan meets thousands of
+// folders, and holding all their indexes made memory grow with the units.
+class LazyIndex {
+ public:
+  LazyIndex(std::vector<SearchDir> dirs, size_t units) : dirs_(std::move(dirs)), units_(units) {}
+  // The index, built on first use; each acquire() is followed by release().
+  const UnitFileIndex& acquire();
+  void release();
+
+ private:
+  std::mutex mutex_;
+  std::vector<SearchDir> dirs_;
+  size_t units_;  // units not yet released
+  std::unique_ptr<UnitFileIndex> index_;
+};
+
 struct ScanJob {
   const UnitFileIndex* index;  // the search path the unit is looked up on
   std::string name;            // unit name to load
+  LazyIndex* lazy = nullptr;   // instead of `index`: one job of its units
 };
 
 struct ScanResult {

@@ -55,7 +55,8 @@ void ScanJsonWriter::add(const ScanResult& result) {
     c["badness"] = na ? ordered_json(nullptr) : ordered_json(r->badness);
     c["weight"] = r->weight;
     c["range"] = r->range;
-    c["description"] = r->description ? ordered_json(*r->description) : ordered_json(nullptr);
+    c["description"] =
+        r->description ? ordered_json(std::string(*r->description)) : ordered_json(nullptr);
     c["exposure"] = r->exposure ? ordered_json(as_number(*r->exposure)) : ordered_json(nullptr);
     c["set_by"] = set_by(*r, result);
     if (const Suppression* s =

@@ -273,7 +273,7 @@ bool is_dependency_dir(const std::string& name) {
 // root, so that no symlink inside it leads out.
 struct FolderScan {
   std::unique_ptr<RootFs> fs;
-  std::vector<std::unique_ptr<UnitFileIndex>> indexes;
+  std::vector<std::unique_ptr<LazyIndex>> indexes;
 };
 
 void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJob>& jobs, int depth,
@@ -299,9 +299,10 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
     names.push_back(name->is_template ? with_instance(*name, version.template_instance) : e.name);
   }
   if (names.empty()) return;
+  // Each folder's index is built when its first unit is scored.
   scan.indexes.push_back(
-      std::make_unique<UnitFileIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}}));
-  for (auto& n : names) jobs.push_back({scan.indexes.back().get(), std::move(n)});
+      std::make_unique<LazyIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}}, names.size()));
+  for (auto& n : names) jobs.push_back({nullptr, std::move(n), scan.indexes.back().get()});
 }
 
 }  // namespace
@@ -486,7 +487,7 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   if (!manager_search_path(o, env, *root, *host, dirs, err)) return 1;
   UnitFileIndex manager_index(dirs);
   for (auto& job : jobs)
-    if (!job.index) job.index = &manager_index;
+    if (!job.index && !job.lazy) job.index = &manager_index;
   if (overview_of_manager)
     for (auto& name : manager_index.unit_names("service")) jobs.push_back({&manager_index, name});
 
@@ -506,6 +507,9 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   bool parity = folders.empty() && !overview_of_manager;
   scan.threads = parity ? 1 : o.jobs;
   scan.load.remember_units = parity;
+  // Directive origins and comments (inline suppressions) are for hardnut's
+  // own formats only.
+  scan.load.record_sources = o.format != "text";
 
   bool overview = o.overview || overview_of_manager;
   std::unique_ptr<ScanSink> json;
@@ -558,9 +562,10 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       jobs, scan, emit, [&](size_t done) { progress.update(done); }, interrupt);
   progress.clear();
   if (json) json->finish(!complete);
-  // The file indexes of the scanned folders (a few hundred bytes per unit)
-  // are done with: free them, and hand the pages back (glibc keeps freed
-  // small blocks otherwise), before the overview table is laid out.
+  // The job list (a unit name each) is done with, and so are the folders
+  // (their indexes went with their last unit): free them, and hand the
+  // pages back (glibc keeps freed small blocks otherwise), before the
+  // overview table is laid out.
   jobs = {};
   folders.clear();
 #ifdef __GLIBC__
@@ -572,7 +577,7 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       std::sort(rows.begin(), rows.end(),
                 [](const OverviewRow& x, const OverviewRow& y) { return x.unit < y.unit; });
     if (o.json == JsonMode::kOff)
-      out << render_overview(rows, style);
+      write_overview(rows, style, out);
     else
       out << render_overview_json(rows, o.json, style);
   }

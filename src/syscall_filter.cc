@@ -3,8 +3,10 @@
 #include <seccomp.h>
 #include <strings.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -80,16 +82,6 @@ bool equal_no_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// Puts or removes one syscall name (known to libseccomp) in the filter.
-void apply_name(std::string_view name, bool put, int errno_value, SyscallFilter& filter) {
-  std::optional<std::string> canonical = canonical_syscall_name(name);
-  if (!canonical) return;
-  if (put)
-    filter.entries[*canonical] = errno_value;
-  else
-    filter.entries.erase(*canonical);
-}
-
 // libseccomp looks names and numbers up by a linear scan of its table, and
 // a group such as @system-service names hundreds of calls, so the answers
 // are remembered: per thread, so that scan workers share no lock, and only
@@ -128,6 +120,133 @@ std::optional<std::string> canonical_syscall_name(std::string_view name) {
     free(s);
     return result;
   });
+}
+
+namespace {
+
+// Puts or removes one syscall name (known to libseccomp) in the filter.
+void apply_name(std::string_view name, bool put, int errno_value, SyscallFilter& filter) {
+  std::optional<std::string> canonical = canonical_syscall_name(name);
+  if (!canonical) return;
+  int slot = syscall_slot(*canonical);
+  if (put)
+    filter.put(slot, *canonical, errno_value);
+  else
+    filter.remove(slot, *canonical);
+}
+
+void apply_ref(const SyscallRef& ref, bool put, int errno_value, SyscallFilter& filter) {
+  if (!ref.canonical) return;
+  if (put)
+    filter.put(ref.canonical_slot, *ref.canonical, errno_value);
+  else
+    filter.remove(ref.canonical_slot, *ref.canonical);
+}
+
+// libseccomp's name for a slot's number (nullptr: none), each looked up
+// once (libseccomp scans its table for every look-up) and kept for the run.
+const std::string* slot_name(int n) {
+  static std::atomic<const std::string*> names[kSyscallSlots];
+  static std::atomic<bool> looked_up[kSyscallSlots];
+  static std::mutex mutex;
+  auto k = static_cast<size_t>(n);
+  if (looked_up[k].load(std::memory_order_acquire)) return names[k].load(std::memory_order_relaxed);
+  std::lock_guard lock(mutex);
+  if (!looked_up[k].load(std::memory_order_relaxed)) {
+    if (char* s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, n)) {
+      names[k].store(new std::string(s), std::memory_order_relaxed);
+      free(s);
+    }
+    looked_up[k].store(true, std::memory_order_release);
+  }
+  return names[k].load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
+int syscall_slot(std::string_view name) {
+  int n = syscall_number(name);
+  if (n < 0 || n >= kSyscallSlots) return -1;
+  const std::string* canonical = slot_name(n);
+  return canonical && *canonical == name ? n : -1;
+}
+
+const std::string& syscall_slot_name(int slot) { return *slot_name(slot); }
+
+void SyscallNameSet::insert(const std::string& name) {
+  int slot = syscall_slot(name);
+  if (slot >= 0)
+    slots_.set(static_cast<size_t>(slot));
+  else
+    others_.insert(name);
+}
+
+std::set<std::string> SyscallNameSet::names() const {
+  std::set<std::string> out(others_.begin(), others_.end());
+  for (int k = 0; k < kSyscallSlots; ++k)
+    if (slots_.test(static_cast<size_t>(k))) out.insert(syscall_slot_name(k));
+  return out;
+}
+
+void SyscallFilter::put(int slot, const std::string& canonical, int errno_value) {
+  if (slot < 0) {
+    by_name[canonical] = errno_value;
+    return;
+  }
+  if (by_slot.empty()) by_slot.assign(kSyscallSlots, kNoEntry);
+  auto k = static_cast<size_t>(slot);
+  by_slot[k] = errno_value;
+  slots_set.set(k);
+  slots_without_errno.set(k, errno_value == kSyscallErrnoNone);
+}
+
+void SyscallFilter::remove(int slot, const std::string& canonical) {
+  if (slot < 0)
+    by_name.erase(canonical);
+  else if (!by_slot.empty()) {
+    auto k = static_cast<size_t>(slot);
+    by_slot[k] = kNoEntry;
+    slots_set.reset(k);
+    slots_without_errno.reset(k);
+  }
+}
+
+std::map<std::string, int> SyscallFilter::entries() const {
+  std::map<std::string, int> out = by_name;
+  for (size_t k = 0; k < by_slot.size(); ++k)
+    if (by_slot[k] != kNoEntry) out[syscall_slot_name(static_cast<int>(k))] = by_slot[k];
+  return out;
+}
+
+const SyscallTable::Resolved& SyscallTable::resolved() const {
+  std::call_once(resolved_->once, [this] {
+    for (const auto& [group, members] : groups_) {
+      (void)members;
+      auto& expanded = resolved_->expanded[group];
+      auto& resolvable = resolved_->resolvable[group];
+      for (std::string& name : expanded_members(group)) {
+        SyscallRef ref{name, syscall_number(name), syscall_slot(name), canonical_syscall_name(name),
+                       -1};
+        if (ref.canonical) ref.canonical_slot = syscall_slot(*ref.canonical);
+        if (ref.number >= 0) resolvable.push_back(ref);
+        expanded.push_back(std::move(ref));
+      }
+    }
+  });
+  return *resolved_;
+}
+
+const std::vector<SyscallRef>* SyscallTable::resolved_members(std::string_view group) const {
+  const auto& m = resolved().expanded;
+  auto it = m.find(group);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+const std::vector<SyscallRef>* SyscallTable::resolved_resolvable_members(
+    std::string_view group) const {
+  const auto& m = resolved().resolvable;
+  auto it = m.find(group);
+  return it == m.end() ? nullptr : &it->second;
 }
 
 std::optional<SyscallTable> SyscallTable::parse(std::string_view text, std::string* error) {
@@ -225,10 +344,11 @@ std::optional<int> parse_syscall_errno(std::string_view text) {
   return static_cast<int>(*n);
 }
 
-std::set<std::string> SyscallFilter::names() const {
-  std::set<std::string> out;
-  for (const auto& [name, errno_value] : entries)
+SyscallNameSet SyscallFilter::names() const {
+  SyscallNameSet out;
+  for (const auto& [name, errno_value] : by_name)
     if (!allow_list || errno_value == kSyscallErrnoNone) out.insert(name);
+  out.set_slots(allow_list ? slots_without_errno : slots_set);
   return out;
 }
 
@@ -248,8 +368,8 @@ void apply_system_call_filter_assignment(std::string_view value, const SyscallTa
     filter.configured = true;
     filter.allow_list = !invert;
     if (filter.allow_list)
-      for (const std::string& name : table.expanded_members("@default"))
-        apply_name(name, true, kSyscallErrnoNone, filter);
+      if (const auto* members = table.resolved_members("@default"))
+        for (const SyscallRef& ref : *members) apply_ref(ref, true, kSyscallErrnoNone, filter);
   }
   std::string_view rest = value;
   std::string word;
@@ -284,8 +404,8 @@ void apply_system_call_filter_assignment(std::string_view value, const SyscallTa
         warnings.push_back("Unknown system call group, ignoring: " + name);
         continue;
       }
-      for (const std::string& member : table.expanded_members(name))
-        apply_name(member, put, errno_value, filter);
+      for (const SyscallRef& ref : *table.resolved_members(name))
+        apply_ref(ref, put, errno_value, filter);
     } else {
       if (syscall_number(name) == kSyscallUnknown) {
         warnings.push_back("Failed to parse system call, ignoring: " + name);

@@ -3,8 +3,11 @@
 // Names are resolved with libseccomp on the native architecture.
 #pragma once
 
+#include <bitset>
 #include <climits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +25,52 @@ int syscall_number(std::string_view name);
 // systemd stores and prints (usually `name` itself, but x86-64 maps
 // sys_debug_setcontext to switch_endian); nullopt if the name is unknown.
 std::optional<std::string> canonical_syscall_name(std::string_view name);
+
+// System call numbers below this have a slot in the compact sets below.
+constexpr int kSyscallSlots = 1024;
+
+// The slot of a name in SyscallNameSet and SyscallFilter: its number, when
+// that is below kSyscallSlots and the name is the one libseccomp gives back
+// for it; -1 otherwise (such names are kept by name).
+int syscall_slot(std::string_view name);
+
+// The name libseccomp gives for a slot's number.
+const std::string& syscall_slot_name(int slot);
+
+// A set of system call names (what SystemCallFilter= left for the
+// assessment): a bit per slot, other names as strings.
+class SyscallNameSet {
+ public:
+  void insert(const std::string& name);
+  size_t count(std::string_view name) const { return contains(syscall_slot(name), name) ? 1 : 0; }
+  // `slot` must be syscall_slot(name).
+  bool contains(int slot, std::string_view name) const {
+    if (slot >= 0) return slots_.test(static_cast<size_t>(slot));
+    return !others_.empty() && others_.find(name) != others_.end();
+  }
+  bool empty() const { return slots_.none() && others_.empty(); }
+  size_t size() const { return slots_.count() + others_.size(); }
+  void set_slot(int slot) { slots_.set(static_cast<size_t>(slot)); }
+  void set_slots(const std::bitset<kSyscallSlots>& slots) { slots_ |= slots; }
+  std::set<std::string> names() const;
+  bool operator==(const std::set<std::string>& o) const { return names() == o; }
+  bool operator==(const SyscallNameSet& o) const {
+    return slots_ == o.slots_ && others_ == o.others_;
+  }
+
+ private:
+  std::bitset<kSyscallSlots> slots_;
+  std::set<std::string, std::less<>> others_;
+};
+
+// A member of an expanded group, resolved once per table.
+struct SyscallRef {
+  std::string name;                      // as listed
+  int number;                            // syscall_number(name)
+  int slot;                              // syscall_slot(name)
+  std::optional<std::string> canonical;  // canonical_syscall_name(name)
+  int canonical_slot;                    // syscall_slot(*canonical), or -1
+};
 
 // The @groups of one systemd version, parsed from the text that
 // `systemd-analyze syscall-filter` prints: "@group" lines, indented member
@@ -43,13 +92,26 @@ class SyscallTable {
   // expanded_members() without names whose syscall_number() < 0: the order
   // in which the assessment looks for an offender.
   std::vector<std::string> resolvable_members(std::string_view group) const;
+  // expanded_members() with their numbers and canonical names; nullptr for
+  // an unknown group. Resolved once, on first use, for every group.
+  const std::vector<SyscallRef>* resolved_members(std::string_view group) const;
+  // The same for resolvable_members().
+  const std::vector<SyscallRef>* resolved_resolvable_members(std::string_view group) const;
 
  private:
+  struct Resolved {
+    std::once_flag once;
+    std::map<std::string, std::vector<SyscallRef>, std::less<>> expanded, resolvable;
+  };
+  const Resolved& resolved() const;
+
   void expand(std::string_view group, std::vector<std::string>* out,
               std::vector<std::string_view>* stack) const;
 
   std::map<std::string, std::vector<std::string>, std::less<>> groups_;
   std::vector<std::string> order_;
+  // Shared by copies (the groups do not change after parse()).
+  std::shared_ptr<Resolved> resolved_ = std::make_shared<Resolved>();
 };
 
 // Errno values stored with a filter entry.
@@ -66,12 +128,23 @@ struct SyscallFilter {
   // allocated its filter map); only an empty assignment undoes this.
   bool configured = false;
   bool allow_list = false;
-  // Canonical name → errno (kSyscallErrnoNone, 0…4095, kSyscallErrnoKill).
-  std::map<std::string, int> entries;
+  // Canonical name → errno (kSyscallErrnoNone, 0…4095, kSyscallErrnoKill),
+  // kept per slot (kSyscallSlots entries once one is set, kNoEntry where
+  // none is) and by name for names without a slot.
+  static constexpr int kNoEntry = INT_MIN;
+  std::vector<int> by_slot;
+  std::map<std::string, int> by_name;
+  // The slots with an entry, and those whose entry has no errno.
+  std::bitset<kSyscallSlots> slots_set, slots_without_errno;
+
+  void put(int slot, const std::string& canonical, int errno_value);
+  void remove(int slot, const std::string& canonical);
+  // Every entry: canonical name → errno.
+  std::map<std::string, int> entries() const;
 
   // The names the assessment sees: all entries, except that an allow-list
   // skips entries carrying an errno (as systemd's analyser does).
-  std::set<std::string> names() const;
+  SyscallNameSet names() const;
 };
 
 // Applies one assignment: "" clears (deny-list, not configured). Otherwise

@@ -1,6 +1,8 @@
 #include "text_table.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace hardnut {
 
@@ -91,7 +93,15 @@ constexpr const char* kReset = "\x1b[0m";
 
 size_t display_width(std::string_view s) {
   size_t width = 0;
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  // Tables are mostly ASCII: eight bytes at a time while no byte has its
+  // high bit set.
+  for (; i + 8 <= s.size(); i += 8, width += 8) {
+    uint64_t v;
+    std::memcpy(&v, s.data() + i, 8);
+    if (v & 0x8080808080808080ULL) break;
+  }
+  while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     // Tables are mostly ASCII: one column per byte, no decoding.
     if (c < 0x80) {
@@ -125,18 +135,66 @@ void render_table(const std::vector<std::string_view>& headers,
   size_t columns = headers.size();
   if (columns == 0) return;
   // Each cell is measured once: measuring is most of the work.
-  std::vector<size_t> widths(columns, 0), cell_widths(cells.size());
-  for (size_t c = 0; c < columns; ++c) widths[c] = display_width(headers[c]);
-  for (size_t i = 0; i < cells.size(); ++i) {
-    cell_widths[i] = display_width(cells[i].text);
-    widths[i % columns] = std::max(widths[i % columns], cell_widths[i]);
+  std::vector<size_t> widths(columns, 0);
+  thread_local std::vector<size_t> cell_widths;
+  cell_widths.resize(cells.size());
+  size_t text_bytes = 0;
+  bool plain = !colors;  // no colour sequences, no links
+  for (size_t c = 0; c < columns; ++c) {
+    widths[c] = display_width(headers[c]);
+    text_bytes += headers[c].size();
   }
+  for (size_t i = 0, c = 0; i < cells.size(); ++i, c = c + 1 == columns ? 0 : c + 1) {
+    cell_widths[i] = display_width(cells[i].text);
+    text_bytes += cells[i].text.size();
+    plain = plain && cells[i].url.empty();
+    widths[c] = std::max(widths[c], cell_widths[i]);
+  }
+  std::vector<size_t> requested = widths;
   widths = fit_widths(widths, fit.max_width);
-  // One allocation for the whole table: rows are at most this wide, plus
-  // colour sequences and multi-byte characters (which merely regrow it).
   size_t row_width = columns;
   for (size_t w : widths) row_width += w;
-  out.reserve(out.size() + row_width * (cells.size() / columns + 1));
+  size_t rows = cells.size() / columns;
+  if (plain && widths == requested) {
+    // The common case: no colours, links or shortened cells. Every byte is
+    // written straight into room made once: at most the text, one
+    // separator and the padding of each cell.
+    size_t start = out.size();
+    out.resize(start + text_bytes + (rows + 1) * (row_width + 1));
+    char* p = out.data() + start;
+    auto put_row = [&](auto text_of, auto right_of, const size_t* measured) {
+      for (size_t c = 0; c < columns; ++c) {
+        std::string_view text = text_of(c);
+        bool right = right_of(c);
+        bool last = c + 1 == columns;
+        size_t pad = widths[c] - measured[c];
+        if (c > 0) *p++ = ' ';
+        if (right && !(last && text.empty())) {
+          std::memset(p, ' ', pad);
+          p += pad;
+        }
+        std::memcpy(p, text.data(), text.size());
+        p += text.size();
+        if (!right && !last) {
+          std::memset(p, ' ', pad);
+          p += pad;
+        }
+      }
+      *p++ = '\n';
+    };
+    std::vector<size_t> header_widths(columns);
+    for (size_t c = 0; c < columns; ++c) header_widths[c] = display_width(headers[c]);
+    put_row([&](size_t c) { return headers[c]; }, [](size_t) { return false; },
+            header_widths.data());
+    for (size_t i = 0; i + columns <= cells.size(); i += columns)
+      put_row([&](size_t c) { return cells[i + c].text; },
+              [&](size_t c) { return cells[i + c].align_right; }, cell_widths.data() + i);
+    out.resize(static_cast<size_t>(p - out.data()));
+    return;
+  }
+  // One allocation for the whole table: rows are at most this wide, plus
+  // colour sequences and multi-byte characters (which merely regrow it).
+  out.reserve(out.size() + row_width * (rows + 1));
 
   std::string shortened;
   auto emit_cell = [&](size_t c, TableCellView cell, size_t width, bool header) {

@@ -17,56 +17,72 @@ bool has_exec_context(const std::string& type) {
 
 // Applies one file; returns false when systemd refuses the unit because of
 // it. Errors in a drop-in only end that drop-in: the unit still loads.
-bool apply_file(const std::string& content, const std::string& display_path, bool is_fragment,
+// `origins` and `comments` may be null: nothing is recorded then.
+bool apply_file(std::string_view content, const std::string& display_path, bool is_fragment,
                 const std::string& unit_type, AssignmentContext& ctx, std::string& load_error,
-                std::map<std::string, std::string>& origins, std::vector<SourceComment>& comments) {
-  LexResult lexed = lex_unit_file(
+                std::map<std::string, std::string>* origins, std::vector<SourceComment>* comments) {
+  // The handlers take std::strings: these are reused for every line.
+  thread_local std::string key, value;
+  std::vector<std::string> warnings, plain;
+  bool result = true;
+  auto located = [&](unsigned line, std::string_view m) {
+    std::string s = display_path;
+    s += ':';
+    s += std::to_string(line);
+    s += ": ";
+    s += m;
+    return s;
+  };
+  std::string fatal_error = lex_unit_file(
       content, [&](std::string_view section) { return is_known_section(unit_type, section); },
-      /*keep_comments=*/true);
-  std::string section;
-  for (const auto& e : lexed.events) {
-    auto located = [&](const std::string& m) {
-      return display_path + ":" + std::to_string(e.line) + ": " + m;
-    };
-    if (e.kind == UnitFileEvent::kComment) {
-      comments.push_back({display_path, e.line, e.value});
-      continue;
-    }
-    if (e.kind == UnitFileEvent::kWarning) {
-      if (ctx.version && ctx.version->empty_section_header_is_invalid &&
-          e.message == "Unknown section ''. Ignoring.") {
-        // 258+ rejects "[]" like a malformed header: the file ends there.
-        ctx.warnings.push_back(located("Section header invalid '[]'"));
-        if (!is_fragment) return true;
-        load_error = "Bad message";
-        return false;
-      }
-      ctx.warnings.push_back(located(e.message));
-      continue;
-    }
-    if (e.kind == UnitFileEvent::kSection) {
-      // Reports point at the section header when no directive decided a check.
-      if (is_fragment)
-        origins.emplace("[" + e.section + "]", display_path + ":" + std::to_string(e.line));
-      continue;
-    }
-    std::vector<std::string> warnings, plain;
-    AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
-    line_ctx.version = ctx.version;
-    apply_assignment(e.section, e.key, e.value, line_ctx);
-    origins[e.key] = display_path + ":" + std::to_string(e.line);
-    for (auto& w : warnings) ctx.warnings.push_back(located(w));
-    for (auto& p : plain) ctx.warnings.push_back(p);
-    if (line_ctx.fatal) {
-      if (is_fragment) {
-        load_error = "fatal";
-        return false;
-      }
-      return true;  // what the line applied before failing stays applied
-    }
-  }
-  if (!lexed.fatal_error.empty() && is_fragment) {
-    load_error = lexed.fatal_error;
+      /*keep_comments=*/comments != nullptr,
+      [&](const UnitFileEventView& e) {
+        if (e.kind == UnitFileEvent::kComment) {
+          comments->push_back({display_path, e.line, std::string(e.value)});
+          return true;
+        }
+        if (e.kind == UnitFileEvent::kWarning) {
+          if (ctx.version && ctx.version->empty_section_header_is_invalid &&
+              e.message == "Unknown section ''. Ignoring.") {
+            // 258+ rejects "[]" like a malformed header: the file ends there.
+            ctx.warnings.push_back(located(e.line, "Section header invalid '[]'"));
+            if (!is_fragment) return false;
+            load_error = "Bad message";
+            result = false;
+            return false;
+          }
+          ctx.warnings.push_back(located(e.line, e.message));
+          return true;
+        }
+        if (e.kind == UnitFileEvent::kSection) {
+          // Reports point at the section header when no directive decided a check.
+          if (is_fragment && origins)
+            origins->emplace("[" + std::string(e.section) + "]",
+                             display_path + ":" + std::to_string(e.line));
+          return true;
+        }
+        key.assign(e.key);
+        value.assign(e.value);
+        AssignmentContext line_ctx{ctx.config, ctx.specifiers, ctx.syscalls, warnings, plain};
+        line_ctx.version = ctx.version;
+        apply_assignment(e.section, key, value, line_ctx);
+        if (origins) (*origins)[key] = display_path + ":" + std::to_string(e.line);
+        for (auto& w : warnings) ctx.warnings.push_back(located(e.line, w));
+        for (auto& p : plain) ctx.warnings.push_back(std::move(p));
+        warnings.clear();
+        plain.clear();
+        if (line_ctx.fatal) {
+          if (is_fragment) {
+            load_error = "fatal";
+            result = false;
+          }
+          return false;  // what the line applied before failing stays applied
+        }
+        return true;
+      });
+  if (!result) return false;
+  if (!fatal_error.empty() && is_fragment) {
+    load_error = fatal_error;
     return false;
   }
   return true;
@@ -186,12 +202,10 @@ void UnitLoader::read_masked_dropins(const UnitFiles& files,
   AssignmentContext ctx{config, spec, *options_.syscalls, warnings, plain};
   ctx.version = options_.version;
   std::string load_error;
-  std::map<std::string, std::string> origins;
-  std::vector<SourceComment> comments;
   for (const auto& d : files.dropins) {
     std::string content;
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
-    apply_file(content, d.display_path, false, files.name.type, ctx, load_error, origins, comments);
+    apply_file(content, d.display_path, false, files.name.type, ctx, load_error, nullptr, nullptr);
   }
   for (auto& w : warnings) fresh.push_back(std::move(w));
 }
@@ -256,8 +270,10 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
   ctx.version = options_.version;
 
   std::string load_error;
-  bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error,
-                       out.origins, out.comments);
+  auto* origins = options_.record_sources ? &out.origins : nullptr;
+  auto* comments = options_.record_sources ? &out.comments : nullptr;
+  bool ok = apply_file(fragment, files.fragment->display_path, true, type, ctx, load_error, origins,
+                       comments);
   // systemd adopts the fragment's own name only after the fragment parsed, so
   // an alias whose fragment fails is reported under the alias.
   const std::string& failed_name = ok ? id : requested;
@@ -271,13 +287,12 @@ std::shared_ptr<UnitLoader::Loaded> UnitLoader::load_files(const std::string& re
     const auto& d = files.dropins[i];
     std::string content;
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) != 0) continue;
-    ok = apply_file(content, d.display_path, false, type, ctx, load_error, out.origins,
-                    out.comments);
+    ok = apply_file(content, d.display_path, false, type, ctx, load_error, origins, comments);
   }
   if (ok && !options_.extra_lines.empty()) {
     std::string content = "[" + type_section(type) + "]\n";
     for (const auto& l : options_.extra_lines) content += l + "\n";
-    ok = apply_file(content, "<--set>", false, type, ctx, load_error, out.origins, out.comments);
+    ok = apply_file(content, "<--set>", false, type, ctx, load_error, origins, comments);
   }
   for (auto& w : warnings) fresh.push_back(std::move(w));
   if (!ok) {

@@ -53,6 +53,9 @@ struct LoadOptions {
   bool remember_units = true;
   // The systemd version whose parser and load-time rules apply; nullptr: 252.
   const SystemdVersion* version = nullptr;
+  // Fill LoadedUnit::origins and ::comments (only hardnut's own report
+  // formats read them; a scan for the table skips the work).
+  bool record_sources = true;
 };
 
 // The largest unit file hardnut reads.

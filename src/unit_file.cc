@@ -1,6 +1,7 @@
 #include "unit_file.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace hardnut {
 
@@ -122,46 +123,88 @@ std::vector<std::string_view> split_lines(std::string_view content) {
   return lines;
 }
 
-LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section,
-                        bool keep_comments) {
-  LexResult result;
+namespace {
 
-  auto warn = [&](unsigned line, std::string message) {
-    UnitFileEvent e{UnitFileEvent::kWarning, line};
-    e.message = std::move(message);
-    result.events.push_back(std::move(e));
+// The next line of `content` from `pos` as split_lines() cuts it; moves
+// `pos` past its line ending.
+std::string_view next_line(std::string_view content, size_t& pos) {
+  size_t i = pos, start = pos;
+  while (i < content.size() && content[i] != '\n' && content[i] != '\r' && content[i] != '\0') ++i;
+  std::string_view line = content.substr(start, i - start);
+  bool seen_lf = false, seen_cr = false;
+  while (i < content.size()) {
+    char c = content[i];
+    if (c == '\0') {
+      ++i;
+      break;
+    }
+    if ((c == '\n' && !seen_lf) || (c == '\r' && !seen_cr)) {
+      (c == '\n' ? seen_lf : seen_cr) = true;
+      ++i;
+      continue;
+    }
+    break;
+  }
+  pos = i;
+  return line;
+}
+
+// is_valid_utf8(), with a fast path for ASCII (almost every line).
+bool is_valid_utf8_line(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t v;
+    std::memcpy(&v, s.data() + i, 8);
+    if (v & 0x8080808080808080ULL) break;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return is_valid_utf8(s.substr(i));
+  return true;
+}
+
+}  // namespace
+
+std::string lex_unit_file(std::string_view content, const SectionFilter& known_section,
+                          bool keep_comments, const UnitFileVisitor& visit) {
+  std::string fatal_error;
+  bool stop = false;
+
+  // Messages are rare: they are composed here and lent to `visit`.
+  auto warn = [&](unsigned line, const std::string& message) {
+    UnitFileEventView e{UnitFileEvent::kWarning, line};
+    e.message = message;
+    if (!visit(e)) stop = true;
   };
 
   std::string section;
   bool section_ignored = false;
-  bool stop = false;
 
   // Handles one logical line (continuations joined); sets `stop` when
-  // systemd refuses the file.
-  auto process = [&](const std::string& joined, unsigned line_number) {
+  // systemd refuses the file (or `visit` asks to stop).
+  auto process = [&](std::string_view joined, unsigned line_number) {
     std::string_view line = strip(joined);
     if (line.empty()) return;
 
     // Before anything else, section headers and ignored sections included:
     // systemd refuses the file either way.
-    if (!is_valid_utf8(line)) {
+    if (!is_valid_utf8_line(line)) {
       warn(line_number,
            "String is not UTF-8 clean, ignoring assignment: " + escape_invalid_utf8(line));
-      result.fatal_error = "Invalid argument";
+      fatal_error = "Invalid argument";
       stop = true;
       return;
     }
     if (line[0] == '[') {
       if (line.back() != ']') {
         warn(line_number, "Invalid section header '" + std::string(line) + "'");
-        result.fatal_error = "Bad message";
+        fatal_error = "Bad message";
         stop = true;
         return;
       }
       std::string_view name = line.substr(1, line.size() - 2);
       if (!is_safe_section_name(name)) {
         warn(line_number, "Bad characters in section header '" + std::string(line) + "'");
-        result.fatal_error = "Bad message";
+        fatal_error = "Bad message";
         stop = true;
         return;
       }
@@ -171,9 +214,9 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
         if (name.substr(0, 2) != "X-")
           warn(line_number, "Unknown section '" + section + "'. Ignoring.");
       } else {
-        UnitFileEvent e{UnitFileEvent::kSection, line_number};
+        UnitFileEventView e{UnitFileEvent::kSection, line_number};
         e.section = section;
-        result.events.push_back(std::move(e));
+        if (!visit(e)) stop = true;
       }
       return;
     }
@@ -192,30 +235,29 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
       warn(line_number, "Missing key name before '=', ignoring line.");
       return;
     }
-    UnitFileEvent e{UnitFileEvent::kAssignment, line_number};
+    UnitFileEventView e{UnitFileEvent::kAssignment, line_number};
     e.section = section;
-    e.key.assign(key);
-    e.value.assign(strip(line.substr(eq + 1)));
-    result.events.push_back(std::move(e));
+    e.key = key;
+    e.value = strip(line.substr(eq + 1));
+    if (!visit(e)) stop = true;
   };
 
   std::string continuation;
   bool continuing = false;
   bool bom_seen = false;
   unsigned line_number = 0;
-  for (std::string_view raw : split_lines(content)) {
+  for (size_t pos = 0; pos < content.size();) {
+    std::string_view raw = next_line(content, pos);
     // systemd's read_line() refuses a line of LONG_LINE_MAX bytes or more,
     // comments included, and the whole file with it (ENOBUFS, no message).
-    if (raw.size() >= kLongLineMax) {
-      result.fatal_error = "No buffer space available";
-      return result;
-    }
+    if (raw.size() >= kLongLineMax) return "No buffer space available";
     ++line_number;
-    if (continuing ? is_comment(raw) : (strip(raw).empty() || is_comment(raw))) {
-      if (keep_comments && is_comment(raw)) {
-        UnitFileEvent e{UnitFileEvent::kComment, line_number};
-        e.value.assign(strip(raw));
-        result.events.push_back(std::move(e));
+    bool comment = is_comment(raw);
+    if (comment || (!continuing && strip(raw).empty())) {
+      if (keep_comments && comment) {
+        UnitFileEventView e{UnitFileEvent::kComment, line_number};
+        e.value = strip(raw);
+        if (!visit(e)) return {};
       }
       continue;
     }
@@ -225,26 +267,44 @@ LexResult lex_unit_file(std::string_view content, const SectionFilter& known_sec
       raw.remove_prefix(kUtf8Bom.size());
       bom_seen = true;
     }
-    if (continuing && continuation.size() + raw.size() > kLongLineMax) {
-      result.fatal_error = "No buffer space available";
-      return result;
-    }
+    if (continuing && continuation.size() + raw.size() > kLongLineMax)
+      return "No buffer space available";
     if (ends_in_continuation(raw)) {
       continuation.append(raw.substr(0, raw.size() - 1));
       continuation += ' ';
       continuing = true;
       continue;
     }
-    std::string joined = std::move(continuation);
-    joined.append(raw);
-    continuation.clear();
-    continuing = false;
-    process(joined, line_number);
-    if (stop) return result;
+    if (continuing) {
+      // Joined lines are lent from `continuation`, which the next one reuses.
+      continuation.append(raw);
+      process(continuation, line_number);
+      continuation.clear();
+      continuing = false;
+    } else {
+      process(raw, line_number);
+    }
+    if (stop) return fatal_error;
   }
   // A continuation still open at the end of the file ends there; systemd
   // numbers it as one line past the last.
   if (continuing) process(continuation, line_number + 1);
+  return fatal_error;
+}
+
+LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section,
+                        bool keep_comments) {
+  LexResult result;
+  result.fatal_error =
+      lex_unit_file(content, known_section, keep_comments, [&](const UnitFileEventView& v) {
+        UnitFileEvent e{v.kind, v.line};
+        e.section.assign(v.section);
+        e.key.assign(v.key);
+        e.value.assign(v.value);
+        e.message.assign(v.message);
+        result.events.push_back(std::move(e));
+        return true;
+      });
   return result;
 }
 

@@ -41,6 +41,26 @@ struct LexResult {
 LexResult lex_unit_file(std::string_view content, const SectionFilter& known_section,
                         bool keep_comments = false);
 
+// One event as lex_unit_file() makes it, its strings borrowed: valid only
+// during the call that receives it.
+struct UnitFileEventView {
+  UnitFileEvent::Kind kind;
+  unsigned line = 0;
+  std::string_view section;
+  std::string_view key;
+  std::string_view value;  // kAssignment, kComment
+  std::string_view message;
+};
+// Returns false to stop lexing (the rest of the file is not looked at).
+using UnitFileVisitor = std::function<bool(const UnitFileEventView&)>;
+
+// The same events, handed to `visit` one by one as the lexer finds them,
+// without copying a string: for loading units, where lexing is on the hot
+// path. Returns LexResult::fatal_error (empty when none, or when `visit`
+// stopped the lexer first).
+std::string lex_unit_file(std::string_view content, const SectionFilter& known_section,
+                          bool keep_comments, const UnitFileVisitor& visit);
+
 // systemd's line splitting: "\n", "\r", "\0", and pairs of different ones.
 std::vector<std::string_view> split_lines(std::string_view content);
 
