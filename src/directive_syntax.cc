@@ -272,6 +272,22 @@ void check_bind_options(const Assignment& a, const std::string& options) {
     a.warnings.push_back("Invalid option string, ignoring setting: " + options);
 }
 
+// One SOURCE or DESTINATION of a bind entry: its specifiers expanded
+// (`what` names them as systemd's two messages do), then, for a source,
+// the "-" that makes it optional dropped, and an absolute, normalized path
+// left. False when the entry is dropped.
+bool bind_path_ok(const Assignment& a, std::string_view path, std::string_view what,
+                  bool may_be_optional) {
+  auto expanded = expand_specifiers(std::string(path), a.specifiers);
+  if (!expanded) {
+    a.warnings.push_back("Failed to resolve " + std::string(what) + " in \"" + std::string(path) +
+                         "\", ignoring: " + kInvalidSlot);
+    return false;
+  }
+  if (may_be_optional && expanded->starts_with('-')) expanded->erase(0, 1);
+  return checked_path(a.key, *expanded, PathRule::kAbsolute, false, a.warnings).has_value();
+}
+
 // BindPaths= as SystemdVersion::bind_paths_split_words_first reads it: each
 // blank-separated word (unquoted, escapes kept) is split at its unescaped
 // ':' into at most three fields.
@@ -322,23 +338,9 @@ bool check_bind_path_words(const Assignment& a) {
       a.warnings.push_back("Too many parameters in " + a.key + "=, ignoring: " + w);
       continue;
     }
-    std::string_view s = fields[0];
-    if (s.starts_with("-")) s.remove_prefix(1);
-    auto src = expand_specifiers(std::string(s), a.specifiers);
-    if (!src) {
-      a.warnings.push_back("Failed to resolve unit specifiers in \"" + std::string(s) +
-                           "\", ignoring: " + kInvalidSlot);
-      continue;
-    }
-    if (!checked_path(a.key, *src, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (!bind_path_ok(a, fields[0], "unit specifiers", true)) continue;
     if (fields.size() < 2) continue;
-    auto dst = expand_specifiers(fields[1], a.specifiers);
-    if (!dst) {
-      a.warnings.push_back("Failed to resolve specifiers in \"" + fields[1] +
-                           "\", ignoring: " + kInvalidSlot);
-      continue;
-    }
-    if (!checked_path(a.key, *dst, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (!bind_path_ok(a, fields[1], "specifiers", false)) continue;
     if (fields.size() == 3) check_bind_options(a, fields[2]);
   }
   return false;
@@ -355,25 +357,11 @@ bool check_bind_paths(const Assignment& a) {
   while (!rest.empty()) {
     Field source = next_field(rest, true);
     if (!source.ok) return syntax_error();
-    std::string_view s = source.text;
-    if (s.starts_with("-")) s.remove_prefix(1);
-    auto src = expand_specifiers(std::string(s), a.specifiers);
-    if (!src) {
-      a.warnings.push_back("Failed to resolve unit specifiers in \"" + std::string(s) +
-                           "\", ignoring: " + kInvalidSlot);
-      continue;
-    }
-    if (!checked_path(a.key, *src, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (!bind_path_ok(a, source.text, "unit specifiers", true)) continue;
     if (source.ended_by != ':') continue;
     Field destination = next_field(rest, true);
     if (!destination.ok) return syntax_error();
-    auto dst = expand_specifiers(destination.text, a.specifiers);
-    if (!dst) {
-      a.warnings.push_back("Failed to resolve specifiers in \"" + destination.text +
-                           "\", ignoring: " + kInvalidSlot);
-      continue;
-    }
-    if (!checked_path(a.key, *dst, PathRule::kAbsolute, false, a.warnings)) continue;
+    if (!bind_path_ok(a, destination.text, "specifiers", false)) continue;
     if (destination.ended_by != ':') continue;
     // The options are the next word: blanks before them are skipped.
     rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t\n")));

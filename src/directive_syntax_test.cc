@@ -195,6 +195,17 @@ TEST(DirectiveSyntaxTest, NewerVersionsSayWhyANumberIsRejected) {
             (Lines{"Failed to parse time value, ignoring: 18446744073709"}));
 }
 
+// Specifiers are expanded before the "-" of an optional source is dropped,
+// so systemd quotes the source with it.
+TEST(DirectiveSyntaxTest, BindPathsQuoteTheWholeSource) {
+  for (unsigned version : {252u, 262u}) {
+    EXPECT_EQ(warnings_in(version, "BindPaths", "-/a%Z:/b"),
+              (Lines{"Failed to resolve unit specifiers in \"-/a%Z\", ignoring: Invalid slot"}));
+    EXPECT_EQ(warnings_in(version, "BindPaths", "/a:/b%Z"),
+              (Lines{"Failed to resolve specifiers in \"/b%Z\", ignoring: Invalid slot"}));
+  }
+}
+
 TEST(DirectiveSyntaxTest, BindPathsWords262) {
   EXPECT_TRUE(warnings_in(262, "BindPaths", "/a  /b").empty());
   EXPECT_TRUE(warnings_in(262, "BindPaths", "/a:/b:  /c").empty());

@@ -95,34 +95,6 @@ std::string escape_invalid_utf8(std::string_view s) {
   return out;
 }
 
-std::vector<std::string_view> split_lines(std::string_view content) {
-  std::vector<std::string_view> lines;
-  size_t i = 0;
-  while (i < content.size()) {
-    size_t start = i;
-    while (i < content.size() && content[i] != '\n' && content[i] != '\r' && content[i] != '\0')
-      ++i;
-    lines.push_back(content.substr(start, i - start));
-    // One line ending absorbs further end-of-line characters as long as each
-    // is a kind not seen yet in it; a NUL always ends it.
-    bool seen_lf = false, seen_cr = false;
-    while (i < content.size()) {
-      char c = content[i];
-      if (c == '\0') {
-        ++i;
-        break;
-      }
-      if ((c == '\n' && !seen_lf) || (c == '\r' && !seen_cr)) {
-        (c == '\n' ? seen_lf : seen_cr) = true;
-        ++i;
-        continue;
-      }
-      break;
-    }
-  }
-  return lines;
-}
-
 namespace {
 
 // The next line of `content` from `pos` as split_lines() cuts it; moves
@@ -148,6 +120,17 @@ std::string_view next_line(std::string_view content, size_t& pos) {
   pos = i;
   return line;
 }
+
+}  // namespace
+
+std::vector<std::string_view> split_lines(std::string_view content) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < content.size()) lines.push_back(next_line(content, pos));
+  return lines;
+}
+
+namespace {
 
 // is_valid_utf8(), with a fast path for ASCII (almost every line).
 bool is_valid_utf8_line(std::string_view s) {
