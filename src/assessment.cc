@@ -76,7 +76,7 @@ class DescriptionRanks {
 
   static uint64_t load(const char* p, size_t n) {
     uint64_t v = 0;
-    std::memcpy(&v, p, n < 8 ? n : 8);
+    if (n != 0) std::memcpy(&v, p, n < 8 ? n : 8);
     return v;
   }
   static uint64_t hash(std::string_view t) {

@@ -186,6 +186,8 @@ bool render_plain_details_table(const Assessment& a, const OutputStyle& style, s
   out.resize(start + text_bytes + (rows.size() + 1) * (row_width + 16));
   char* p = out.data() + start;
   auto put = [&](std::string_view text) {
+    // An empty view may have no data at all: memcpy must not see it.
+    if (text.empty()) return;
     std::memcpy(p, text.data(), text.size());
     p += text.size();
   };

@@ -173,7 +173,7 @@ void render_table(const std::vector<std::string_view>& headers,
           std::memset(p, ' ', pad);
           p += pad;
         }
-        std::memcpy(p, text.data(), text.size());
+        if (!text.empty()) std::memcpy(p, text.data(), text.size());
         p += text.size();
         if (!right && !last) {
           std::memset(p, ' ', pad);
