@@ -1039,7 +1039,10 @@ class KeyInfoIndex {
 KeyInfoIndex build_key_info(const KeyIndex& index) {
   KeyInfoIndex out;
   for (const auto& [section, keys] : index) {
-    for (const auto& [key, type] : keys) {
+    for (const auto& entry : keys) {
+      // Not a structured binding: clang before 16 cannot capture one.
+      const auto& key = entry.first;
+      const auto& type = entry.second;
       // The handler apply_assignment() would run, as it looks for one.
       auto find = [&](const std::map<std::string, Handler, std::less<>>& table) -> Handler {
         auto it = table.find(key);
