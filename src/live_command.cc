@@ -149,9 +149,17 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
     err << error;
     return 1;
   }
-  if (mode == LiveMode::kIfAvailable && !connection->ping(error)) {
-    why = "the manager does not answer: " + error;
-    return std::nullopt;
+  // The manager's Version: whether one answers (default mode) and, for
+  // --systemd-version=auto, which systemd it is. One call for both.
+  std::string manager_version;
+  if (mode == LiveMode::kIfAvailable || o.systemd_version == 0) {
+    if (!connection->ping(error, &manager_version)) {
+      if (mode == LiveMode::kIfAvailable) {
+        why = "the manager does not answer: " + error;
+        return std::nullopt;
+      }
+      manager_version.clear();
+    }
   }
   // --root= is accepted and ignored, as systemd-analyze 252 does online.
   if (!o.set_lines.empty() || o.format != "text" || !o.baseline.empty()) {
@@ -163,11 +171,9 @@ std::optional<int> run_security_live(const SecurityOptions& o, const Environment
   if (!load_live_policy(o, policy, err)) return 1;
   const OutputStyle style = output_style(env);
 
-  // --systemd-version=: as given; auto asks the manager (also the right
+  // --systemd-version=: as given; auto takes the manager's (also the right
   // answer over -H/-M, where / is not the scored system's). A manager that
   // does not say falls back to the systemd installed in /.
-  std::string manager_version;
-  if (o.systemd_version == 0 && !connection->ping(error, &manager_version)) manager_version.clear();
   const SystemdVersion& version =
       manager_version.empty() ? systemd_version_for(o, err)
                               : systemd_version_for(o, err, std::string_view(manager_version));
