@@ -1,15 +1,13 @@
 #include "harden.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
-#include "test_files.h"
+#include "scratch_units_test.h"
 
 namespace hardnut {
 namespace {
@@ -18,31 +16,9 @@ namespace fs = std::filesystem;
 
 fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "../../shared/corpus/units"; }
 
-class HardenTest : public ::testing::Test {
+class HardenTest : public testing_support::ScratchUnitsTest {
  protected:
-  void SetUp() override {
-    dir_ = testing_support::make_test_dir("harden");
-    env_.cwd = dir_.string();
-    env_.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}};
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& content) {
-    testing_support::write_test_file(dir_, name, content);
-  }
-  // What `hardnut security` says about a unit file, in tenths; -1 if it fails.
-  int security_exposure(const std::string& path) {
-    SecurityOptions o;
-    o.offline = true;
-    o.units = {path};
-    std::string out, err;
-    if (run_security(o, env_, out, err) != 0) return -1;
-    std::smatch m;
-    if (!std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: (\\d+)\\.(\\d) ")))
-      return -1;
-    return std::stoi(m[1]) * 10 + std::stoi(m[2]);
-  }
-  fs::path dir_;
-  Environment env_;
+  HardenTest() : ScratchUnitsTest("harden") {}
 };
 
 // For a sample of the real Debian units of the corpus: the plan's exposure
@@ -76,7 +52,7 @@ TEST_F(HardenTest, PredictedExposureEqualsFullRescoreOnCorpusUnits) {
     auto target = HardeningTarget::open(o, env_, err);
     if (!target) {
       // Units systemd refuses are refused by security too.
-      EXPECT_EQ(security_exposure(unit), -1) << src << ": " << err;
+      EXPECT_EQ(security_exposure(unit, {}, /*may_refuse=*/true), -1) << src << ": " << err;
       continue;
     }
     HardenPlan plan = plan_hardening(*target, builtin_knowledge(), level, std::nullopt);

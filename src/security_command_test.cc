@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
+#include "scratch_units_test.h"
 #include "test_files.h"
 
 namespace hardnut {
@@ -40,11 +40,9 @@ class SecurityCommandTest : public ::testing::Test {
   std::string overall(const std::string& unit) {
     std::string out, err;
     EXPECT_EQ(run({unit}, out, err), 0) << err;
-    std::smatch m;
-    EXPECT_TRUE(
-        std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: ([0-9.]+) ")))
-        << out;
-    return m.size() > 1 ? m[1].str() : "";
+    std::string printed = testing_support::printed_exposure(out);
+    EXPECT_NE(printed, "") << out;
+    return printed;
   }
 
   fs::path dir_;

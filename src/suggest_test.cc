@@ -1,43 +1,21 @@
 #include "suggest.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
-#include "test_files.h"
+#include "scratch_units_test.h"
 
 namespace hardnut {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SuggestTest : public ::testing::Test {
+class SuggestTest : public testing_support::ScratchUnitsTest {
  protected:
-  void SetUp() override {
-    dir_ = testing_support::make_test_dir("suggest");
-    env_.cwd = dir_.string();
-    env_.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}};
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& content) {
-    testing_support::write_test_file(dir_, name, content);
-  }
-  int security_exposure(const std::string& unit) {
-    SecurityOptions o;
-    o.offline = true;
-    o.units = {unit};
-    std::string out, err;
-    EXPECT_EQ(run_security(o, env_, out, err), 0) << err;
-    std::smatch m;
-    if (!std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: (\\d+)\\.(\\d) ")))
-      return -1;
-    return std::stoi(m[1]) * 10 + std::stoi(m[2]);
-  }
+  SuggestTest() : ScratchUnitsTest("suggest") {}
   SuggestResult run(const std::string& unit, const std::vector<std::string>& set = {}) {
     TargetOptions o;
     o.unit = unit;
@@ -52,8 +30,6 @@ class SuggestTest : public ::testing::Test {
       if (s.entry->id == id) return &s;
     return nullptr;
   }
-  fs::path dir_;
-  Environment env_;
   std::unique_ptr<HardeningTarget> target_;
 };
 

@@ -1,43 +1,19 @@
 #include "what_if.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <regex>
 
-#include "test_files.h"
+#include "scratch_units_test.h"
 
 namespace hardnut {
 namespace {
 
 namespace fs = std::filesystem;
 
-class WhatIfTest : public ::testing::Test {
+class WhatIfTest : public testing_support::ScratchUnitsTest {
  protected:
-  void SetUp() override {
-    dir_ = testing_support::make_test_dir("what-if");
-    env_.cwd = dir_.string();
-    env_.vars = {{"LANG", "C.UTF-8"}, {"SYSTEMD_UNIT_PATH", ""}};
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& content) {
-    testing_support::write_test_file(dir_, name, content);
-  }
-  // The exposure `hardnut security` prints, in tenths.
-  int security_exposure(const std::string& unit, const std::vector<std::string>& set = {}) {
-    SecurityOptions o;
-    o.offline = true;
-    o.units = {unit};
-    o.set_lines = set;
-    std::string out, err;
-    EXPECT_EQ(run_security(o, env_, out, err), 0) << err;
-    std::smatch m;
-    if (!std::regex_search(out, m, std::regex("Overall exposure level for [^:]+: (\\d+)\\.(\\d) ")))
-      return -1;
-    return std::stoi(m[1]) * 10 + std::stoi(m[2]);
-  }
+  WhatIfTest() : ScratchUnitsTest("what-if") {}
   std::unique_ptr<HardeningTarget> open(const std::string& unit, bool without_own = false) {
     TargetOptions o;
     o.unit = unit;
@@ -47,8 +23,6 @@ class WhatIfTest : public ::testing::Test {
     EXPECT_TRUE(t) << err;
     return t;
   }
-  fs::path dir_;
-  Environment env_;
 };
 
 const char* kHello =

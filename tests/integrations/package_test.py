@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+from outcome import check, finish, missing
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": "/root", "TERM": "dumb"}
@@ -41,19 +43,6 @@ EXPECTED_FILES = [
 ]
 EXPECTED_DEPENDS = ["libc6", "libstdc++6", "libseccomp2", "libsystemd0"]
 MAN_SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "INLINE SUPPRESSIONS", "METRICS", "ENVIRONMENT", "EXIT STATUS"]
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "\n    " + str(detail).replace("\n", "\n    ")))
-
-
-def missing(message):
-    print("package_test: " + message, file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(2)
 
 
 def run(args, **kw):
@@ -200,12 +189,6 @@ def main():
         check("every option of %s is in the three completions" % ", ".join(subcommands),
               subcommands and not absent, "\n".join(absent))
     return finish()
-
-
-def finish():
-    failed = results.count(False)
-    print("%d passed, %d failed" % (results.count(True), failed))
-    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -30,24 +30,13 @@ import tempfile
 import time
 import urllib.request
 
+from outcome import check, finish, missing
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus", "units")
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "TERM": "dumb", "HOME": "/root"}
 EXPORTER = "/usr/bin/prometheus-node-exporter"
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "\n    " + str(detail).replace("\n", "\n    ")))
-
-
-def missing(message):
-    print("prometheus_test: " + message, file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(2)
 
 
 def first(items, n=5):
@@ -238,9 +227,7 @@ def main():
         stamp = get("hardnut_scan_timestamp_seconds")
         check("hardnut_scan_timestamp_seconds is recent", stamp and abs(time.time() - stamp) < 3600, stamp)
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (results.count(True), failed))
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ import sys
 import tempfile
 import urllib.parse
 
+from outcome import check, finish, missing
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus", "units")
@@ -73,19 +75,6 @@ IMPLIED = {
     "CapabilityBoundingSet_CAP_WAKE_ALARM": {"ProtectClock"},
 }
 SECTIONS = {"service": "Service", "socket": "Socket", "mount": "Mount", "swap": "Swap"}
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "\n    " + detail.replace("\n", "\n    ")))
-
-
-def missing(message):
-    print("sarif_test: " + message, file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(2)
 
 
 def validators():
@@ -338,9 +327,7 @@ def main():
                 check("corpus: fingerprints do not depend on the working directory",
                       fingerprints(logs["corpus by a relative path"]) == first_fps)
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (results.count(True), failed))
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 
+from outcome import check, finish, missing
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "TERM": "dumb", "HOME": "/root"}
@@ -49,19 +51,6 @@ ProtectSystem=strict
 EXPECTED = {"PrivateNetwork": ("serves clients on the LAN", "probe.service", 3)}
 PREFIX = ("CapabilityBoundingSet_CAP_SYS_", ('legacy "daemon"', "probe.service.d/10-x.conf", 1))
 PROBLEMS = [(7, "NoSuchCheck"), (8, "reason="), (9, "colour")]
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "\n    " + str(detail).replace("\n", "\n    ")))
-
-
-def missing(message):
-    print("suppression_test: " + message, file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(2)
 
 
 def run(argv, cwd):
@@ -162,9 +151,7 @@ def main():
         check("... and suppress nothing",
               not any(c.get("suppressed") for c in u["checks"] if c["id"] in ("PrivateTmp", "PrivateUsers")))
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (results.count(True), failed))
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

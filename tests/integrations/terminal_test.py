@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 
+from outcome import check, finish, missing
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
@@ -72,19 +74,6 @@ PAGERS = [
 PAGER_SCRIPT = """#!/bin/sh
 { echo "ARGS=$*"; for v in LESS LESSCHARSET LESSSECURE; do eval "echo $v=\\${$v-unset}"; done; cat; } > "$PAGER_OUT"
 """
-
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else "\n    " + str(detail).replace("\n", "\n    ")))
-
-
-def missing(message):
-    print("terminal_test: " + message, file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(2)
 
 
 def on_pty(tool, env, piped, extra, unit, tmp, pager_out=None):
@@ -166,9 +155,7 @@ def main():
         # systemd starts less, which would wait for a key; not run here.
 
 
-    failed = results.count(False)
-    print("%d passed, %d failed" % (results.count(True), failed))
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":
