@@ -92,18 +92,22 @@ class DescriptionRanks {
 
   uint32_t insert(std::string_view text, uint64_t h, size_t slot) {
     if (entries_.size() >= kMaxTexts || text.find('\0') != std::string_view::npos) return 0;
-    slots_[slot] = static_cast<int32_t>(entries_.size());
+    auto added = static_cast<uint32_t>(entries_.size());
+    slots_[slot] = static_cast<int32_t>(added);
     entries_.push_back({std::string(text), h, 0});
-    // Rare (each text once per thread): rank everything anew.
-    std::vector<uint32_t> order(entries_.size());
-    for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t x, uint32_t y) { return entries_[x].text < entries_[y].text; });
-    for (uint32_t k = 0; k < order.size(); ++k) entries_[order[k]].rank = k + 1;
+    // Each text comes once per thread: it goes into its place in the
+    // sorted order, and the texts after it move one rank down.
+    auto at =
+        std::lower_bound(sorted_.begin(), sorted_.end(), text,
+                         [&](uint32_t e, std::string_view t) { return entries_[e].text < t; });
+    at = sorted_.insert(at, added);
+    for (auto k = at; k != sorted_.end(); ++k)
+      entries_[*k].rank = static_cast<uint32_t>(k - sorted_.begin()) + 1;
     return entries_.back().rank;
   }
 
   std::vector<Entry> entries_;
+  std::vector<uint32_t> sorted_;  // entries_ indexes in strcmp order
   std::vector<int32_t> slots_;
   struct Known {
     const char* data = nullptr;

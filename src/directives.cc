@@ -22,41 +22,6 @@ namespace {
 
 // ---- Known sections and keys -------------------------------------------
 
-// Section -> key -> the value type systemd documents for it ("BOOLEAN").
-using KeyIndex =
-    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
-
-// Parses `systemd --dump-configuration-items` output: "[Section]" headers
-// followed by "Key=TYPE" lines.
-KeyIndex load_key_index(std::string_view file) {
-  KeyIndex index;
-  std::istringstream in{std::string(embedded_file(file))};
-  std::string line, section;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (line[0] == '[') {
-      section = line.substr(1, line.find(']') - 1);
-      continue;
-    }
-    size_t eq = line.find('=');
-    index[section][line.substr(0, eq)] = eq == std::string::npos ? "" : line.substr(eq + 1);
-  }
-  return index;
-}
-
-const KeyIndex& key_index(const SystemdVersion& version) {
-  // Every version's list is parsed once, up front, so that scan threads only read.
-  static const std::map<std::string_view, KeyIndex> indexes = [] {
-    std::map<std::string_view, KeyIndex> m;
-    for (unsigned n : supported_systemd_versions()) {
-      std::string_view file = systemd_version(n).config_items;
-      if (!m.count(file)) m.emplace(file, load_key_index(file));
-    }
-    return m;
-  }();
-  return indexes.at(version.config_items);
-}
-
 const SystemdVersion& version_of(const AssignmentContext& ctx) {
   return ctx.version ? *ctx.version : default_systemd_version();
 }
@@ -988,44 +953,54 @@ const std::map<std::string, Handler, std::less<>>& unit_handlers() {
 // look-up instead of a string-keyed map per question (a scan asks this
 // for every line of every unit).
 struct KeyInfo {
-  const std::string* type;  // the documented value type
-  Handler handler;          // nullptr: only its syntax is checked
+  std::string_view type;  // the documented value type ("BOOLEAN"); data() set
+  Handler handler;        // nullptr: only its syntax is checked
 };
 
 // An open-addressing table of (section, key): keys are short, so an FNV-1a
 // hash and a power-of-two table beat std::unordered_map's generic ones.
+// The slots are small (an entry number each): a table is built at every
+// start, and its size was most of that cost.
 class KeyInfoIndex {
  public:
-  void add(std::string_view section, std::string_view key, KeyInfo info) {
-    pending_.push_back({section, key, info, hash(section, key)});
-  }
-  // After the last add().
-  void seal() {
+  explicit KeyInfoIndex(size_t capacity) {
     size_t size = 16;
-    while (size < pending_.size() * 2) size *= 2;
-    slots_.assign(size, Slot{});
-    for (const Slot& s : pending_) {
-      size_t i = s.hash & (size - 1);
-      while (slots_[i].info.type) i = (i + 1) & (size - 1);
-      slots_[i] = s;
+    while (size < capacity * 2) size *= 2;
+    slots_.assign(size, 0);
+    entries_.reserve(capacity);
+  }
+  // A key listed twice keeps its last type.
+  void add(std::string_view section, std::string_view key, KeyInfo info) {
+    uint64_t h = hash(section, key);
+    size_t i = probe(section, key, h);
+    if (slots_[i] != 0) {
+      entries_[slots_[i] - 1].info = info;
+      return;
     }
-    pending_.clear();
+    if (entries_.size() * 2 >= slots_.size()) return;  // more keys than counted: cannot be
+    entries_.push_back({section, key, info, h});
+    slots_[i] = static_cast<uint32_t>(entries_.size());
   }
   const KeyInfo* find(std::string_view section, std::string_view key) const {
-    uint64_t h = hash(section, key);
-    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      const Slot& s = slots_[i];
-      if (!s.info.type) return nullptr;
-      if (s.hash == h && s.key == key && s.section == section) return &s.info;
-    }
+    uint32_t e = slots_[probe(section, key, hash(section, key))];
+    return e == 0 ? nullptr : &entries_[e - 1].info;
   }
 
  private:
-  struct Slot {
+  struct Entry {
     std::string_view section, key;
-    KeyInfo info{nullptr, nullptr};
-    uint64_t hash = 0;
+    KeyInfo info;
+    uint64_t hash;
   };
+  // The slot holding (section, key), or the empty one where it would go.
+  size_t probe(std::string_view section, std::string_view key, uint64_t h) const {
+    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      uint32_t e = slots_[i];
+      if (e == 0) return i;
+      const Entry& entry = entries_[e - 1];
+      if (entry.hash == h && entry.key == key && entry.section == section) return i;
+    }
+  }
   static uint64_t hash(std::string_view section, std::string_view key) {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (unsigned char c : key) h = (h ^ c) * 0x100000001b3ULL;
@@ -1033,51 +1008,52 @@ class KeyInfoIndex {
     for (unsigned char c : section) h = (h ^ c) * 0x100000001b3ULL;
     return h ^ (h >> 29);
   }
-  std::vector<Slot> pending_, slots_;
+  std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into entries_
+  std::vector<Entry> entries_;
 };
 
-KeyInfoIndex build_key_info(const KeyIndex& index) {
-  KeyInfoIndex out;
-  for (const auto& [section, keys] : index) {
-    for (const auto& entry : keys) {
-      // Not a structured binding: clang before 16 cannot capture one.
-      const auto& key = entry.first;
-      const auto& type = entry.second;
-      // The handler apply_assignment() would run, as it looks for one.
-      auto find = [&](const std::map<std::string, Handler, std::less<>>& table) -> Handler {
-        auto it = table.find(key);
-        return it == table.end() ? nullptr : it->second;
-      };
-      Handler h = nullptr;
-      if (section == "Unit") h = find(unit_handlers());
-      if (!h && section == "Service") h = find(service_handlers());
-      if (!h && section == "Socket") h = find(socket_handlers());
-      if (!h && section != "Unit" && section != "Install") h = find(exec_handlers());
-      out.add(section, key, KeyInfo{&type, h});
+// From `systemd --dump-configuration-items` output: "[Section]" headers
+// followed by "Key=TYPE" lines. The views point into the embedded file.
+KeyInfoIndex build_key_info(std::string_view items) {
+  KeyInfoIndex out(static_cast<size_t>(std::count(items.begin(), items.end(), '\n')) + 1);
+  std::string_view section;
+  for (size_t at = 0; at < items.size();) {
+    size_t end = items.find('\n', at);
+    if (end == std::string_view::npos) end = items.size();
+    std::string_view line = items.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
     }
+    size_t eq = line.find('=');
+    std::string_view key = line.substr(0, eq);
+    std::string_view type =
+        eq == std::string_view::npos ? line.substr(line.size()) : line.substr(eq + 1);
+    // The handler apply_assignment() would run, as it looks for one.
+    auto find = [&](const std::map<std::string, Handler, std::less<>>& table) -> Handler {
+      auto it = table.find(key);
+      return it == table.end() ? nullptr : it->second;
+    };
+    Handler h = nullptr;
+    if (section == "Unit") h = find(unit_handlers());
+    if (!h && section == "Service") h = find(service_handlers());
+    if (!h && section == "Socket") h = find(socket_handlers());
+    if (!h && section != "Unit" && section != "Install") h = find(exec_handlers());
+    out.add(section, key, KeyInfo{type, h});
   }
-  out.seal();
   return out;
 }
 
 // nullptr for a key the version does not know in that section.
 const KeyInfo* key_info(const SystemdVersion& version, std::string_view section,
                         std::string_view key) {
-  // Built once, up front, for every version's list (the views point into
-  // key_index(), which lives as long).
-  static const std::map<std::string_view, KeyInfoIndex> indexes = [] {
-    std::map<std::string_view, KeyInfoIndex> m;
-    for (unsigned n : supported_systemd_versions()) {
-      const SystemdVersion& v = systemd_version(n);
-      if (!m.count(v.config_items)) m.emplace(v.config_items, build_key_info(key_index(v)));
-    }
-    return m;
-  }();
   // The last list asked for, by the address of its name (a literal).
   thread_local const char* last_items = nullptr;
   thread_local const KeyInfoIndex* last_index = nullptr;
   if (last_items != version.config_items.data()) {
-    last_index = &indexes.at(version.config_items);
+    last_index = &built_from_file<KeyInfoIndex>(version.config_items, build_key_info);
     last_items = version.config_items.data();
   }
   return last_index->find(section, key);
@@ -1208,7 +1184,7 @@ void warn_legacy_var_run(AssignmentContext& ctx, std::string_view section, const
 // Settings hardnut does not interpret still get systemd's warnings.
 void check_generic(AssignmentContext& ctx, std::string_view section, const std::string& key,
                    const std::string& value) {
-  const std::string& type = *key_info(version_of(ctx), section, key)->type;
+  std::string_view type = key_info(version_of(ctx), section, key)->type;
   if (check_value_syntax(version_of(ctx), section, key, type, value, ctx.specifiers, ctx.warnings,
                          ctx.plain_messages))
     ctx.fatal = true;

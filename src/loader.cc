@@ -111,12 +111,6 @@ void UnitFileIndex::index_dir(size_t index) {
       subdirs_[index].insert(n);
       if (size_t dot = n.rfind('.'); dot != std::string::npos)
         subdir_suffixes_.insert(n.substr(dot));
-      if (ends_with(n, ".wants") || ends_with(n, ".requires")) {
-        for (const auto& link : dir.fs->list_entries(path)) {
-          auto unit = parse_unit_name(link.name);
-          if (link.is_symlink && unit && unit->is_instance()) enabled_instances_.insert(link.name);
-        }
-      }
       continue;
     }
     if (entries_.count(n)) continue;
@@ -180,10 +174,17 @@ std::vector<std::string> UnitFileIndex::unit_names(const std::string& type) cons
     if (!parsed || parsed->type != type || parsed->is_template || e.kind == Entry::kAlias) continue;
     names.insert(name);
   }
-  for (const auto& instance : enabled_instances_) {
-    auto parsed = parse_unit_name(instance);
-    if (parsed && parsed->type == type) names.insert(instance);
-  }
+  // Read here, not when indexing: only the overview needs them, and a
+  // system has dozens of these folders.
+  for (size_t i = 0; i < dirs_.size(); ++i)
+    for (const auto& subdir : subdirs_[i]) {
+      if (!ends_with(subdir, ".wants") && !ends_with(subdir, ".requires")) continue;
+      for (const auto& link : dirs_[i].fs->list_entries(path_join(dirs_[i].path, subdir))) {
+        auto unit = parse_unit_name(link.name);
+        if (link.is_symlink && unit && unit->is_instance() && unit->type == type)
+          names.insert(link.name);
+      }
+    }
   return {names.begin(), names.end()};
 }
 

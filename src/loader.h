@@ -78,8 +78,6 @@ class UnitFileIndex {
   std::set<std::string> subdir_suffixes_;
   // All of them, sorted: whether any can be a drop-in folder of a unit.
   std::vector<std::string> sorted_subdirs_;
-  // Instances named by symlinks in .wants/.requires directories.
-  std::set<std::string> enabled_instances_;
 };
 
 }  // namespace hardnut

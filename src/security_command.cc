@@ -219,24 +219,12 @@ OutputStyle output_style(const Environment& env) {
   return style;
 }
 
-const SyscallTable& syscall_table() {
-  static const SyscallTable table =
-      *SyscallTable::parse(embedded_file("syscall-filter-v252.txt"), nullptr);
-  return table;
-}
+const SyscallTable& syscall_table() { return syscall_table(default_systemd_version()); }
 
 const SyscallTable& syscall_table(const SystemdVersion& version) {
-  // Every version's groups are parsed once, up front, so that scan threads only read.
-  static const std::map<std::string_view, SyscallTable> tables = [] {
-    std::map<std::string_view, SyscallTable> m;
-    for (unsigned n : supported_systemd_versions()) {
-      std::string_view file = systemd_version(n).syscall_groups;
-      if (!m.count(file)) m.emplace(file, *SyscallTable::parse(embedded_file(file), nullptr));
-    }
-    return m;
-  }();
-  if (version.syscall_groups == default_systemd_version().syscall_groups) return syscall_table();
-  return tables.at(version.syscall_groups);
+  return built_from_file<SyscallTable>(version.syscall_groups, [](std::string_view text) {
+    return *SyscallTable::parse(text, nullptr);
+  });
 }
 
 const SystemdVersion& systemd_version_for(const SecurityOptions& o, std::ostream& err,
@@ -485,11 +473,14 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
     jobs.push_back({nullptr, argument_units.back().second});
   }
   if (!manager_search_path(o, env, *root, *host, dirs, err)) return 1;
-  UnitFileIndex manager_index(dirs);
+  // Folder scans have their own search paths: the manager's is indexed
+  // only for the units named and for the overview of the manager.
+  std::optional<UnitFileIndex> manager_index;
+  if (overview_of_manager || !argument_units.empty()) manager_index.emplace(dirs);
   for (auto& job : jobs)
-    if (!job.index && !job.lazy) job.index = &manager_index;
+    if (!job.index && !job.lazy) job.index = &*manager_index;
   if (overview_of_manager)
-    for (auto& name : manager_index.unit_names("service")) jobs.push_back({&manager_index, name});
+    for (auto& name : manager_index->unit_names("service")) jobs.push_back({&*manager_index, name});
 
   Policy policy;
   if (!load_policy(o, *root, policy, err, &version)) return 1;
@@ -569,7 +560,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   jobs = {};
   folders.clear();
 #ifdef __GLIBC__
-  malloc_trim(0);
+  // Only worth its time (a walk over the heap) when a table comes next.
+  if (!json && overview) malloc_trim(0);
 #endif
   if (!json && overview) {
     // Scans list units by name, as systemd's overview does.
