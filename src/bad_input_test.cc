@@ -356,6 +356,37 @@ TEST_F(BadInput, OverlongName) {
   EXPECT_CONTAINS(r.err, "Failed to prepare filename " + name + ": Invalid argument");
 }
 
+
+// Units named together load into one manager: a second claim on a D-Bus
+// name is refused, an alias or a repeated name is the unit loaded before,
+// and a socket brings its service (whose warnings come with the socket).
+// hardnut loads them on several workers and must still answer as if one
+// after another, whatever the number of workers.
+TEST_F(BadInput, UnitsNamedTogetherShareOneManager) {
+  std::string dbus = "Type=dbus\nBusName=org.example.Same\n";
+  write("hn-a.service", service(dbus));
+  write("hn-b.service", service(dbus));
+  ASSERT_EQ(symlink("hn-a.service", path("hn-c.service").c_str()), 0);
+  write("hn-s.socket", "[Socket]\nListenStream=/run/hn-s.sock\n");
+  write("hn-s.service", service("HnUnknown=1\n"));
+  write("hn-d.service", service("Type=dbus\nBusName=org.example.Other\nHnOther=2\n"));
+  std::vector<std::string> args = {"--offline=yes", "hn-a.service", "hn-b.service",
+                                   "hn-c.service",  "hn-s.socket",  "hn-s.service",
+                                   "hn-a.service",  "hn-d.service", "hn-missing.service"};
+  ProcessResult want = oracle(args);
+  auto r = like_oracle(args);
+  EXPECT_EQ(r.err, want.err);
+  EXPECT_CONTAINS(r.err, "Two services allocated for the same bus name org.example.Same");
+  for (const char* jobs : {"-j1", "-j3"}) {
+    std::vector<std::string> with_jobs = args;
+    with_jobs.push_back(jobs);
+    ProcessResult got = hardnut(with_jobs);
+    expect_clean(got);
+    EXPECT_EQ(got.exit_code, want.exit_code) << jobs;
+    EXPECT_TRUE(got.out == want.out) << jobs << ": " << first_difference(got.out, want.out);
+    EXPECT_EQ(got.err, want.err) << jobs;
+  }
+}
 // --- drop-ins -------------------------------------------------------------------
 
 TEST_F(BadInput, ThousandsOfDropIns) {

@@ -102,6 +102,18 @@ RootFs::Kind RootFs::kind(const std::string& path) const {
   return Kind::kOther;
 }
 
+RootFs::Node RootFs::node(const std::string& path) const {
+  int fd = open_in_root(path, O_PATH, false);
+  if (fd < 0) return {Kind::kMissing, false};
+  struct stat st;
+  int r = fstat(fd, &st);
+  close(fd);
+  if (r < 0) return {Kind::kMissing, false};
+  if (S_ISLNK(st.st_mode)) return {Kind::kOther, true};
+  return {S_ISREG(st.st_mode) ? Kind::kRegular : S_ISDIR(st.st_mode) ? Kind::kDirectory : Kind::kOther,
+          false};
+}
+
 bool RootFs::is_device(const std::string& path) const {
   int fd = open_in_root(path, O_PATH, true);
   if (fd < 0) return false;

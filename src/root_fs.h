@@ -23,6 +23,13 @@ class RootFs {
   enum class Kind { kMissing, kRegular, kDirectory, kOther };
   // Kind of the object `path` names after following symlinks inside the root.
   Kind kind(const std::string& path) const;
+  // What `path` itself is, its last component not followed: a symlink, or
+  // the kind of object (one look where kind() and read_link() take two).
+  struct Node {
+    Kind kind;  // kOther for a symlink
+    bool is_symlink;
+  };
+  Node node(const std::string& path) const;
   // Whether `path`, symlinks followed inside the root, is a character or
   // block device (never opened, so a device cannot block or be read).
   bool is_device(const std::string& path) const;

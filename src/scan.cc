@@ -82,6 +82,9 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
     return true;
   };
 
+  LoadOptions worker_load = options.load;
+  if (options.one_manager) worker_load.remember_units = false;
+
   auto worker = [&] {
     // Each worker has its own loaders: they keep per-run state.
     std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>> loaders;
@@ -105,8 +108,9 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
         job.lazy->release();
       } else {
         auto& loader = loaders[job.index];
-        if (!loader) loader = std::make_unique<UnitLoader>(*job.index, options.load);
+        if (!loader) loader = std::make_unique<UnitLoader>(*job.index, worker_load);
         result = score(*loader, job, options, rules);
+        if (options.one_manager) result.footprint = loader->take_footprint();
       }
       if (options.prepare) options.prepare(result);
       bool wake;
@@ -123,6 +127,19 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
 
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  // With one_manager: the loaders that remember every unit, by search path.
+  std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>> managers;
+  auto settle = [&](const ScanJob& job, ScanResult& r) {
+    auto& manager = managers[job.index];
+    if (!manager) manager = std::make_unique<UnitLoader>(*job.index, options.load);
+    if (!manager->overlaps(r.footprint)) {
+      manager->adopt(std::move(r.footprint));
+      return;
+    }
+    r = score(*manager, job, options, rules);
+    if (options.prepare) options.prepare(r);
+  };
 
   bool complete = true;
   std::vector<ScanResult> batch;
@@ -151,6 +168,7 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
     room.notify_all();
     size_t first = done - batch.size(), k = 0;
     for (; k < batch.size() && !stop; ++k) {
+      if (options.one_manager) settle(jobs[first + k], batch[k]);
       emit(batch[k]);
       if (progress) progress(first + k + 1);
     }

@@ -52,6 +52,7 @@ struct ScanResult {
   std::map<std::string, std::string> origins;  // directive -> "file:line"
   std::vector<SourceComment> comments;         // for inline suppressions
   std::string rendered;                        // output made by ScanOptions::prepare
+  UnitLoader::Footprint footprint;             // with ScanOptions::one_manager
 };
 
 struct ScanOptions {
@@ -63,6 +64,12 @@ struct ScanOptions {
   // empty): rendering a unit's report costs as much as scoring it, so it
   // belongs on the workers, not on the one thread that emits in order.
   std::function<void(ScanResult&)> prepare;
+  // The units load as if one after another into one manager, as units named
+  // on the command line do in systemd-analyze (they share loaded units and
+  // D-Bus names). Each is still loaded on a worker, alone; in order, its
+  // footprint goes into the one loader that stands for the manager, or,
+  // when it meets a name a unit before it had, it is loaded again there.
+  bool one_manager = false;
 };
 
 // Calls `emit` for every job in order; `progress` (may be empty) with the

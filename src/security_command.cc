@@ -437,7 +437,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   std::vector<std::pair<size_t, std::string>> argument_units;  // job slot, name
   for (const auto& arg : o.units) {
     std::string path = absolute(arg, env.cwd);
-    if (host->kind(path) == RootFs::Kind::kDirectory && !host->read_link(path)) {
+    RootFs::Node node = host->node(path);
+    if (node.kind == RootFs::Kind::kDirectory) {
       auto scan = std::make_unique<FolderScan>();
       try {
         scan->fs = std::make_unique<RootFs>(path);
@@ -458,8 +459,10 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       return 1;
     }
     std::string dir = absolute(dirname_of(arg), env.cwd);
-    bool exists = host->kind(path_join(dir, base)) != RootFs::Kind::kMissing ||
-                  host->read_link(path_join(dir, base));
+    std::string file = path_join(dir, base);
+    if (file != path) node = host->node(file);
+    // A dangling symlink counts: it names the unit (systemd then says so).
+    bool exists = node.is_symlink || node.kind != RootFs::Kind::kMissing;
     bool has_template = name->is_instance() &&
                         host->kind(path_join(dir, name->template_name())) != RootFs::Kind::kMissing;
     if (exists || has_template) {
@@ -493,10 +496,11 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   scan.load.extra_lines = o.set_lines;
   scan.policy = &policy;
   scan.checks = &checks_for(version);
-  // Units named on the command line load one after another in one manager
-  // state, as systemd-analyze does; scans of many units use every core.
+  // Units named on the command line load as if one after another into one
+  // manager, as in systemd-analyze; scans judge each unit on its own.
   bool parity = folders.empty() && !overview_of_manager;
-  scan.threads = parity ? 1 : o.jobs;
+  scan.threads = o.jobs;
+  scan.one_manager = parity;
   scan.load.remember_units = parity;
   // Directive origins and comments (inline suppressions) are for hardnut's
   // own formats only.

@@ -169,6 +169,28 @@ static bool claim_bus_name(std::map<std::string, std::string>& owners, const std
 UnitLoader::UnitLoader(const UnitFileIndex& index, LoadOptions options)
     : index_(index), options_(std::move(options)) {}
 
+UnitLoader::Footprint UnitLoader::take_footprint() {
+  Footprint f;
+  f.units = std::move(by_name_);
+  f.bus_names = std::move(bus_names_);
+  by_name_.clear();
+  bus_names_.clear();
+  return f;
+}
+
+bool UnitLoader::overlaps(const Footprint& footprint) const {
+  for (const auto& entry : footprint.units)
+    if (by_name_.count(entry.first)) return true;
+  for (const auto& entry : footprint.bus_names)
+    if (bus_names_.count(entry.first)) return true;
+  return false;
+}
+
+void UnitLoader::adopt(Footprint footprint) {
+  by_name_.merge(footprint.units);
+  bus_names_.merge(footprint.bus_names);
+}
+
 const LoadedUnit& UnitLoader::load(const std::string& name, std::vector<std::string>& fresh) {
   // Without memory each unit is judged alone, also for the D-Bus names
   // claimed (else the outcome would depend on which worker loaded what).

@@ -62,6 +62,8 @@ struct LoadOptions {
 constexpr size_t kMaxUnitFileSize = 64 * 1024 * 1024;
 
 class UnitLoader {
+  struct Loaded;
+
  public:
   UnitLoader(const UnitFileIndex& index, LoadOptions options);
 
@@ -69,8 +71,26 @@ class UnitLoader {
   // the load messages of every unit this call loaded for the first time.
   const LoadedUnit& load(const std::string& name, std::vector<std::string>& fresh_messages);
 
+  // What one load() put into the loader's memory: every unit name it looked
+  // up or answered to, and the D-Bus names it claimed. Units named on the
+  // command line load in parallel, each into an empty loader, and their
+  // footprints then go, in order, into the one loader that stands for the
+  // manager (scan.h).
+  class Footprint {
+   private:
+    friend class UnitLoader;
+    std::map<std::string, std::shared_ptr<Loaded>> units;
+    std::map<std::string, std::string> bus_names;
+  };
+  // Only for a loader that does not remember units: the last load()'s.
+  Footprint take_footprint();
+  // Whether loading that unit here would have met a unit or D-Bus name
+  // this loader knows (its outcome could then differ: load it here).
+  bool overlaps(const Footprint& footprint) const;
+  // Takes the footprint's units and names over, as if loaded here.
+  void adopt(Footprint footprint);
+
  private:
-  struct Loaded;
   std::shared_ptr<Loaded> load_files(const std::string& name, std::vector<std::string>& messages);
   // A masked unit's drop-ins are still parsed: only their warnings matter.
   void read_masked_dropins(const UnitFiles& files, std::vector<std::string>& messages) const;
