@@ -356,7 +356,6 @@ TEST_F(BadInput, OverlongName) {
   EXPECT_CONTAINS(r.err, "Failed to prepare filename " + name + ": Invalid argument");
 }
 
-
 // Units named together load into one manager: a second claim on a D-Bus
 // name is refused, an alias or a repeated name is the unit loaded before,
 // and a socket brings its service (whose warnings come with the socket).

@@ -110,7 +110,9 @@ RootFs::Node RootFs::node(const std::string& path) const {
   close(fd);
   if (r < 0) return {Kind::kMissing, false};
   if (S_ISLNK(st.st_mode)) return {Kind::kOther, true};
-  return {S_ISREG(st.st_mode) ? Kind::kRegular : S_ISDIR(st.st_mode) ? Kind::kDirectory : Kind::kOther,
+  return {S_ISREG(st.st_mode)   ? Kind::kRegular
+          : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                                : Kind::kOther,
           false};
 }
 

@@ -85,48 +85,53 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   LoadOptions worker_load = options.load;
   if (options.one_manager) worker_load.remember_units = false;
 
+  using Loaders = std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>>;
+  // Scores job i and puts its result into the window (called unlocked).
+  auto run_job = [&](size_t i, Loaders& loaders) {
+    const ScanJob& job = jobs[i];
+    ScanResult result;
+    if (job.lazy) {
+      // The index goes away after the folder's last unit: so does the
+      // loader that refers to it.
+      UnitLoader loader(job.lazy->acquire(), options.load);
+      result = score(loader, job, options, rules);
+      job.lazy->release();
+    } else {
+      auto& loader = loaders[job.index];
+      if (!loader) loader = std::make_unique<UnitLoader>(*job.index, worker_load);
+      result = score(*loader, job, options, rules);
+      if (options.one_manager) result.footprint = loader->take_footprint();
+    }
+    if (options.prepare) options.prepare(result);
+    std::lock_guard lock(mutex);
+    size_t slot = i - emitted;
+    if (window.size() <= slot) window.resize(slot + 1);
+    window[slot] = std::move(result);
+    return slot < kBatch && batch_ready();
+  };
+  // Whether a job may start now (with the lock held).
+  auto job_open = [&] { return next_job < jobs.size() && next_job < emitted + window_size; };
+
   auto worker = [&] {
     // Each worker has its own loaders: they keep per-run state.
-    std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>> loaders;
+    Loaders loaders;
     for (;;) {
       size_t i;
       {
         std::unique_lock lock(mutex);
-        room.wait(lock, [&] {
-          return stop || next_job >= jobs.size() || next_job < emitted + window_size;
-        });
+        room.wait(lock, [&] { return stop || next_job >= jobs.size() || job_open(); });
         if (stop || next_job >= jobs.size()) return;
         i = next_job++;
       }
-      const ScanJob& job = jobs[i];
-      ScanResult result;
-      if (job.lazy) {
-        // The index goes away after the folder's last unit: so does the
-        // loader that refers to it.
-        UnitLoader loader(job.lazy->acquire(), options.load);
-        result = score(loader, job, options, rules);
-        job.lazy->release();
-      } else {
-        auto& loader = loaders[job.index];
-        if (!loader) loader = std::make_unique<UnitLoader>(*job.index, worker_load);
-        result = score(*loader, job, options, rules);
-        if (options.one_manager) result.footprint = loader->take_footprint();
-      }
-      if (options.prepare) options.prepare(result);
-      bool wake;
-      {
-        std::lock_guard lock(mutex);
-        size_t slot = i - emitted;
-        if (window.size() <= slot) window.resize(slot + 1);
-        window[slot] = std::move(result);
-        wake = slot < kBatch && batch_ready();
-      }
-      if (wake) ready.notify_one();
+      if (run_job(i, loaders)) ready.notify_one();
     }
   };
 
+  // The calling thread writes the results out and, while none is ready,
+  // scores units itself: one worker fewer to wake and to switch to.
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  Loaders own_loaders;
 
   // With one_manager: the loaders that remember every unit, by search path.
   std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>> managers;
@@ -147,7 +152,14 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   while (done < jobs.size()) {
     {
       std::unique_lock lock(mutex);
-      ready.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop || batch_ready(); });
+      if (!stop && !batch_ready() && job_open()) {
+        size_t i = next_job++;
+        lock.unlock();
+        run_job(i, own_loaders);
+        lock.lock();
+      } else {
+        ready.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop || batch_ready(); });
+      }
       if (stop) {
         complete = false;
         break;
