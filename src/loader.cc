@@ -87,9 +87,15 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
 
 }  // namespace
 
-UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {
+UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs)
+    : UnitFileIndex(std::move(dirs), std::vector<RootFs::Entry>{}) {}
+
+UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs, std::vector<RootFs::Entry> first_listing)
+    : dirs_(std::move(dirs)) {
   subdirs_.resize(dirs_.size());
-  for (size_t i = 0; i < dirs_.size(); ++i) index_dir(i);
+  for (size_t i = 0; i < dirs_.size(); ++i)
+    index_dir(i, i == 0 && !first_listing.empty() ? std::move(first_listing)
+                                                  : dirs_[i].fs->list_entries(dirs_[i].path));
   for (const auto& names : subdirs_)
     sorted_subdirs_.insert(sorted_subdirs_.end(), names.begin(), names.end());
   std::sort(sorted_subdirs_.begin(), sorted_subdirs_.end());
@@ -97,9 +103,8 @@ UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs) : dirs_(std::move(dirs
     if (e.kind == Entry::kAlias) aliases_of_[e.target].push_back(name);
 }
 
-void UnitFileIndex::index_dir(size_t index) {
+void UnitFileIndex::index_dir(size_t index, std::vector<RootFs::Entry> listing) {
   const SearchDir& dir = dirs_[index];
-  std::vector<RootFs::Entry> listing = dir.fs->list_entries(dir.path);
   std::sort(listing.begin(), listing.end(),
             [](const RootFs::Entry& x, const RootFs::Entry& y) { return x.name < y.name; });
   for (const auto& item : listing) {

@@ -40,6 +40,9 @@ enum class LookupStatus { kFound, kNotFound, kMasked };
 class UnitFileIndex {
  public:
   explicit UnitFileIndex(std::vector<SearchDir> dirs);
+  // With the first directory's entries already listed by the caller (a
+  // folder scan has just read them to find its units).
+  UnitFileIndex(std::vector<SearchDir> dirs, std::vector<RootFs::Entry> first_listing);
 
   // Finds the files for a unit name (which may be an alias or an instance).
   LookupStatus lookup(const std::string& name, UnitFiles& out) const;
@@ -59,7 +62,7 @@ class UnitFileIndex {
     std::string path;    // kFile: the file (a linked file's target), in dir.fs
     std::string target;  // kAlias: the unit name it points to
   };
-  void index_dir(size_t index);
+  void index_dir(size_t index, std::vector<RootFs::Entry> listing);
   // Files in the "<name><suffix>" directories of the unit's names, first
   // of each file name along the search path, sorted by file name.
   std::vector<UnitSource> find_dropins(const std::vector<std::string>& names,

@@ -48,7 +48,7 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
 
 const UnitFileIndex& LazyIndex::acquire() {
   std::lock_guard lock(mutex_);
-  if (!index_) index_ = std::make_unique<UnitFileIndex>(dirs_);
+  if (!index_) index_ = std::make_unique<UnitFileIndex>(dirs_, std::move(listing_));
   return *index_;
 }
 

@@ -24,7 +24,9 @@ namespace hardnut {
 // folders, and holding all their indexes made memory grow with the units.
 class LazyIndex {
  public:
-  LazyIndex(std::vector<SearchDir> dirs, size_t units) : dirs_(std::move(dirs)), units_(units) {}
+  // `listing`: the entries of dirs[0], if the caller has read them already.
+  LazyIndex(std::vector<SearchDir> dirs, size_t units, std::vector<RootFs::Entry> listing = {})
+      : dirs_(std::move(dirs)), units_(units), listing_(std::move(listing)) {}
   // The index, built on first use; each acquire() is followed by release().
   const UnitFileIndex& acquire();
   void release();
@@ -33,6 +35,7 @@ class LazyIndex {
   std::mutex mutex_;
   std::vector<SearchDir> dirs_;
   size_t units_;  // units not yet released
+  std::vector<RootFs::Entry> listing_;
   std::unique_ptr<UnitFileIndex> index_;
 };
 

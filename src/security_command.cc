@@ -287,9 +287,10 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
     names.push_back(name->is_template ? with_instance(*name, version.template_instance) : e.name);
   }
   if (names.empty()) return;
-  // Each folder's index is built when its first unit is scored.
-  scan.indexes.push_back(
-      std::make_unique<LazyIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}}, names.size()));
+  // Each folder's index is built when its first unit is scored, from the
+  // entries read here.
+  scan.indexes.push_back(std::make_unique<LazyIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}},
+                                                     names.size(), std::move(entries)));
   for (auto& n : names) jobs.push_back({nullptr, std::move(n), scan.indexes.back().get()});
 }
 
