@@ -47,14 +47,14 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
 }  // namespace
 
 const UnitFileIndex& LazyIndex::acquire() {
-  std::lock_guard lock(mutex_);
-  if (!index_) index_ = std::make_unique<UnitFileIndex>(dirs_, std::move(listing_));
+  std::call_once(built_,
+                 [this] { index_ = std::make_unique<UnitFileIndex>(dirs_, std::move(listing_)); });
   return *index_;
 }
 
 void LazyIndex::release() {
-  std::lock_guard lock(mutex_);
-  if (units_ > 0 && --units_ == 0) index_.reset();
+  // Every unit acquires before it releases: the last release is the last use.
+  if (units_.fetch_sub(1) == 1) index_.reset();
 }
 
 bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
@@ -86,8 +86,8 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   if (options.one_manager) worker_load.remember_units = false;
 
   using Loaders = std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>>;
-  // Scores job i and puts its result into the window (called unlocked).
-  auto run_job = [&](size_t i, Loaders& loaders) {
+  // Scores job i (unlocked).
+  auto score_job = [&](size_t i, Loaders& loaders) {
     const ScanJob& job = jobs[i];
     ScanResult result;
     if (job.lazy) {
@@ -103,7 +103,11 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
       if (options.one_manager) result.footprint = loader->take_footprint();
     }
     if (options.prepare) options.prepare(result);
-    std::lock_guard lock(mutex);
+    return result;
+  };
+  // Puts job i's result into the window (locked); whether the output
+  // thread has a batch to write now.
+  auto store = [&](size_t i, ScanResult result) {
     size_t slot = i - emitted;
     if (window.size() <= slot) window.resize(slot + 1);
     window[slot] = std::move(result);
@@ -115,15 +119,16 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   auto worker = [&] {
     // Each worker has its own loaders: they keep per-run state.
     Loaders loaders;
+    // One turn of the lock per unit: its result in, the next job out.
+    std::unique_lock lock(mutex);
     for (;;) {
-      size_t i;
-      {
-        std::unique_lock lock(mutex);
-        room.wait(lock, [&] { return stop || next_job >= jobs.size() || job_open(); });
-        if (stop || next_job >= jobs.size()) return;
-        i = next_job++;
-      }
-      if (run_job(i, loaders)) ready.notify_one();
+      room.wait(lock, [&] { return stop || next_job >= jobs.size() || job_open(); });
+      if (stop || next_job >= jobs.size()) return;
+      size_t i = next_job++;
+      lock.unlock();
+      ScanResult result = score_job(i, loaders);
+      lock.lock();
+      if (store(i, std::move(result))) ready.notify_one();
     }
   };
 
@@ -155,8 +160,9 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
       if (!stop && !batch_ready() && job_open()) {
         size_t i = next_job++;
         lock.unlock();
-        run_job(i, own_loaders);
+        ScanResult result = score_job(i, own_loaders);
         lock.lock();
+        store(i, std::move(result));
       } else {
         ready.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop || batch_ready(); });
       }

@@ -32,9 +32,9 @@ class LazyIndex {
   void release();
 
  private:
-  std::mutex mutex_;
+  std::once_flag built_;
   std::vector<SearchDir> dirs_;
-  size_t units_;  // units not yet released
+  std::atomic<size_t> units_;  // units not yet released
   std::vector<RootFs::Entry> listing_;
   std::unique_ptr<UnitFileIndex> index_;
 };

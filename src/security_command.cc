@@ -516,13 +516,17 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   Exposures exposures;  // for --baseline
   Progress progress(err, env.stderr_is_tty && !parity, jobs.size());
   // Reports are rendered on the workers, in parallel with the scoring of
-  // other units; `emit` only writes them out in order.
-  if (!json && !overview)
+  // other units; `emit` only writes them out in order. The rows go there
+  // too: memory freed on another thread than the one that took it costs
+  // glibc a lock and its caches (with two threads, a third more CPU).
+  if (!json)
     scan.prepare = [&](ScanResult& r) {
       if (!r.ok) return;
-      r.rendered = o.json == JsonMode::kOff
-                       ? render_details(*r.assessment, style)
-                       : render_details_json(*r.assessment, o.json, style.debug);
+      if (!overview)
+        r.rendered = o.json == JsonMode::kOff
+                         ? render_details(*r.assessment, style)
+                         : render_details_json(*r.assessment, o.json, style.debug);
+      r.assessment->rows = {};
     };
 
   auto emit = [&](ScanResult& r) {
