@@ -15,6 +15,7 @@
 #include <memory>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 #include "assessment.h"
 #include "atomic_file.h"
@@ -294,6 +295,30 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
   for (auto& n : names) jobs.push_back({nullptr, std::move(n), scan.indexes.back().get()});
 }
 
+// What the paths on the command line name, answered from one listing of
+// each folder: a thousand files named from one folder were a thousand path
+// walks before the first unit could load. Names a listing lacks (or that a
+// folder it cannot list holds) are looked at one by one.
+class ArgumentPaths {
+ public:
+  explicit ArgumentPaths(const RootFs& fs) : fs_(fs) {}
+  RootFs::Node node(const std::string& path) {
+    std::string dir = dirname_of(path), base = basename_of(path);
+    if (base.empty() || base == "." || base == ".." || path_join(dir, base) != path)
+      return fs_.node(path);
+    auto [listing, fresh] = listings_.try_emplace(dir);
+    if (fresh)
+      for (const auto& e : fs_.list_entries(dir))
+        listing->second.emplace(e.name, RootFs::Node{e.kind, e.is_symlink});
+    auto it = listing->second.find(base);
+    return it != listing->second.end() ? it->second : fs_.node(path);
+  }
+
+ private:
+  const RootFs& fs_;
+  std::unordered_map<std::string, std::unordered_map<std::string, RootFs::Node>> listings_;
+};
+
 }  // namespace
 
 // The unit search path of the manager: SYSTEMD_UNIT_PATH, then the
@@ -436,9 +461,10 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   std::vector<ScanJob> jobs;
   std::vector<std::unique_ptr<FolderScan>> folders;
   std::vector<std::pair<size_t, std::string>> argument_units;  // job slot, name
+  ArgumentPaths argument_paths(*host);
   for (const auto& arg : o.units) {
     std::string path = absolute(arg, env.cwd);
-    RootFs::Node node = host->node(path);
+    RootFs::Node node = argument_paths.node(path);
     if (node.kind == RootFs::Kind::kDirectory) {
       auto scan = std::make_unique<FolderScan>();
       try {
@@ -461,7 +487,7 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
     }
     std::string dir = absolute(dirname_of(arg), env.cwd);
     std::string file = path_join(dir, base);
-    if (file != path) node = host->node(file);
+    if (file != path) node = argument_paths.node(file);
     // A dangling symlink counts: it names the unit (systemd then says so).
     bool exists = node.is_symlink || node.kind != RootFs::Kind::kMissing;
     bool has_template = name->is_instance() &&
