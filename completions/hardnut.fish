@@ -28,7 +28,7 @@ complete -c hardnut -n $sec -l json -x -a 'pretty short off' -d 'The per-check t
 complete -c hardnut -n $sec -l no-pager -d 'Do not pipe output into a pager'
 complete -c hardnut -n $sec -l overview -d 'Print only the overview table'
 complete -c hardnut -n $sec -l format -x -a 'text json sarif prometheus' -d 'Output format'
-complete -c hardnut -n $sec -s j -l jobs -x -d 'Worker threads for scans'
+complete -c hardnut -n $sec -s j -l jobs -x -d 'Threads that score units'
 complete -c hardnut -n $sec -s o -l output -r -F -d 'Write the report to FILE atomically'
 complete -c hardnut -n $sec -l baseline -r -F -d 'Fail only on units worse than the baseline FILE'
 complete -c hardnut -n $sec -l update-baseline -d "Rewrite the baseline with this run's exposures"

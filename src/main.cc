@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
                      "Print only the overview table (UNIT, EXPOSURE, PREDICATE, HAPPY)");
   security->add_option("--format", options.format,
                        "text, or json for hardnut's scan document (docs/scan-format.md)");
-  security->add_option("-j,--jobs", options.jobs, "Worker threads for scans (default: all cores)");
+  security->add_option("-j,--jobs", options.jobs,
+                       "Threads that score units (default: one per core)");
   security->add_option("-o,--output", options.output,
                        "Write the report to FILE (atomically) instead of standard output");
   security->add_option("--baseline", options.baseline,
