@@ -87,15 +87,18 @@ std::vector<std::string> dropin_dir_names(const UnitName& name, const std::strin
 
 }  // namespace
 
-UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs)
-    : UnitFileIndex(std::move(dirs), std::vector<RootFs::Entry>{}) {}
-
-UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs, std::vector<RootFs::Entry> first_listing)
+UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs, Listings listed)
     : dirs_(std::move(dirs)) {
   subdirs_.resize(dirs_.size());
-  for (size_t i = 0; i < dirs_.size(); ++i)
-    index_dir(i, i == 0 && !first_listing.empty() ? std::move(first_listing)
-                                                  : dirs_[i].fs->list_entries(dirs_[i].path));
+  for (size_t i = 0; i < dirs_.size(); ++i) {
+    auto it = listed.find({dirs_[i].fs, dirs_[i].path});
+    if (it == listed.end()) {
+      index_dir(i, dirs_[i].fs->list_entries(dirs_[i].path));
+    } else {
+      index_dir(i, std::move(it->second));
+      listed.erase(it);  // a directory twice on the path is read again
+    }
+  }
   for (const auto& names : subdirs_)
     sorted_subdirs_.insert(sorted_subdirs_.end(), names.begin(), names.end());
   std::sort(sorted_subdirs_.begin(), sorted_subdirs_.end());
@@ -105,8 +108,6 @@ UnitFileIndex::UnitFileIndex(std::vector<SearchDir> dirs, std::vector<RootFs::En
 
 void UnitFileIndex::index_dir(size_t index, std::vector<RootFs::Entry> listing) {
   const SearchDir& dir = dirs_[index];
-  std::sort(listing.begin(), listing.end(),
-            [](const RootFs::Entry& x, const RootFs::Entry& y) { return x.name < y.name; });
   for (const auto& item : listing) {
     const std::string& n = item.name;
     std::string path = path_join(dir.path, n);

@@ -39,10 +39,11 @@ enum class LookupStatus { kFound, kNotFound, kMasked };
 // The search path and the index of the unit files on it.
 class UnitFileIndex {
  public:
-  explicit UnitFileIndex(std::vector<SearchDir> dirs);
-  // With the first directory's entries already listed by the caller (a
-  // folder scan has just read them to find its units).
-  UnitFileIndex(std::vector<SearchDir> dirs, std::vector<RootFs::Entry> first_listing);
+  // Entries of search directories the caller has read already (a folder
+  // scan to find its units, the command line to see what its paths name),
+  // by file system and path: the index takes them instead of reading again.
+  using Listings = std::map<std::pair<const RootFs*, std::string>, std::vector<RootFs::Entry>>;
+  explicit UnitFileIndex(std::vector<SearchDir> dirs, Listings listed = {});
 
   // Finds the files for a unit name (which may be an alias or an instance).
   LookupStatus lookup(const std::string& name, UnitFiles& out) const;

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -188,6 +189,10 @@ std::vector<RootFs::Entry> RootFs::list_entries(const std::string& dir) const {
     entries.push_back({std::move(name), kind, type == DT_LNK});
   }
   closedir(d);
+  // Every caller walks the names in order (systemd's order for drop-ins and
+  // aliases) or looks them up.
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& x, const Entry& y) { return x.name < y.name; });
   return entries;
 }
 

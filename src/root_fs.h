@@ -37,7 +37,7 @@ class RootFs {
   std::optional<std::string> read_link(const std::string& path) const;
   // The absolute in-root path `path` resolves to (symlinks followed).
   std::optional<std::string> resolve(const std::string& path) const;
-  // Names in a directory (unsorted); empty if it is not a readable directory.
+  // Names in a directory, sorted; empty if it is not a readable directory.
   std::vector<std::string> list(const std::string& dir) const;
 
   struct Entry {
@@ -45,7 +45,8 @@ class RootFs {
     Kind kind;  // of the entry itself; symlinks are kOther with is_symlink
     bool is_symlink;
   };
-  // Like list(), with the type of each entry (as the directory reports it).
+  // Like list() (sorted by name), with the type of each entry (as the
+  // directory reports it).
   std::vector<Entry> list_entries(const std::string& dir) const;
 
   // Reads a whole regular file. Returns an errno value on failure (EISDIR,

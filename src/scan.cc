@@ -48,7 +48,7 @@ ScanResult score(UnitLoader& loader, const ScanJob& job, const ScanOptions& opti
 
 const UnitFileIndex& LazyIndex::acquire() {
   std::call_once(built_,
-                 [this] { index_ = std::make_unique<UnitFileIndex>(dirs_, std::move(listing_)); });
+                 [this] { index_ = std::make_unique<UnitFileIndex>(dirs_, std::move(listed_)); });
   return *index_;
 }
 

@@ -24,9 +24,8 @@ namespace hardnut {
 // folders, and holding all their indexes made memory grow with the units.
 class LazyIndex {
  public:
-  // `listing`: the entries of dirs[0], if the caller has read them already.
-  LazyIndex(std::vector<SearchDir> dirs, size_t units, std::vector<RootFs::Entry> listing = {})
-      : dirs_(std::move(dirs)), units_(units), listing_(std::move(listing)) {}
+  LazyIndex(std::vector<SearchDir> dirs, size_t units, UnitFileIndex::Listings listed = {})
+      : dirs_(std::move(dirs)), units_(units), listed_(std::move(listed)) {}
   // The index, built on first use; each acquire() is followed by release().
   const UnitFileIndex& acquire();
   void release();
@@ -35,7 +34,7 @@ class LazyIndex {
   std::once_flag built_;
   std::vector<SearchDir> dirs_;
   std::atomic<size_t> units_;  // units not yet released
-  std::vector<RootFs::Entry> listing_;
+  UnitFileIndex::Listings listed_;
   std::unique_ptr<UnitFileIndex> index_;
 };
 

@@ -269,8 +269,6 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
                     const SystemdVersion& version) {
   if (depth > 64) return;
   auto entries = scan.fs->list_entries(dir);
-  std::sort(entries.begin(), entries.end(),
-            [](const RootFs::Entry& x, const RootFs::Entry& y) { return x.name < y.name; });
   std::vector<std::string> names;
   for (const auto& e : entries) {
     if (e.kind == RootFs::Kind::kDirectory && !e.is_symlink) {
@@ -290,15 +288,18 @@ void collect_folder(FolderScan& scan, const std::string& dir, std::vector<ScanJo
   if (names.empty()) return;
   // Each folder's index is built when its first unit is scored, from the
   // entries read here.
+  UnitFileIndex::Listings listed;
+  listed[{scan.fs.get(), dir}] = std::move(entries);
   scan.indexes.push_back(std::make_unique<LazyIndex>(std::vector<SearchDir>{{scan.fs.get(), dir}},
-                                                     names.size(), std::move(entries)));
+                                                     names.size(), std::move(listed)));
   for (auto& n : names) jobs.push_back({nullptr, std::move(n), scan.indexes.back().get()});
 }
 
 // What the paths on the command line name, answered from one listing of
 // each folder: a thousand files named from one folder were a thousand path
 // walks before the first unit could load. Names a listing lacks (or that a
-// folder it cannot list holds) are looked at one by one.
+// folder it cannot list holds) are looked at one by one. The listings then
+// go to the manager's index, whose search path starts with those folders.
 class ArgumentPaths {
  public:
   explicit ArgumentPaths(const RootFs& fs) : fs_(fs) {}
@@ -306,17 +307,20 @@ class ArgumentPaths {
     std::string dir = dirname_of(path), base = basename_of(path);
     if (base.empty() || base == "." || base == ".." || path_join(dir, base) != path)
       return fs_.node(path);
-    auto [listing, fresh] = listings_.try_emplace(dir);
-    if (fresh)
-      for (const auto& e : fs_.list_entries(dir))
-        listing->second.emplace(e.name, RootFs::Node{e.kind, e.is_symlink});
-    auto it = listing->second.find(base);
-    return it != listing->second.end() ? it->second : fs_.node(path);
+    auto [listing, fresh] = listed_.try_emplace({&fs_, dir});
+    auto& entries = listing->second;
+    if (fresh) entries = fs_.list_entries(dir);
+    auto it =
+        std::lower_bound(entries.begin(), entries.end(), base,
+                         [](const RootFs::Entry& e, const std::string& n) { return e.name < n; });
+    if (it == entries.end() || it->name != base) return fs_.node(path);
+    return {it->kind, it->is_symlink};
   }
+  UnitFileIndex::Listings take_listings() { return std::move(listed_); }
 
  private:
   const RootFs& fs_;
-  std::unordered_map<std::string, std::unordered_map<std::string, RootFs::Node>> listings_;
+  UnitFileIndex::Listings listed_;
 };
 
 }  // namespace
@@ -506,7 +510,8 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   // Folder scans have their own search paths: the manager's is indexed
   // only for the units named and for the overview of the manager.
   std::optional<UnitFileIndex> manager_index;
-  if (overview_of_manager || !argument_units.empty()) manager_index.emplace(dirs);
+  if (overview_of_manager || !argument_units.empty())
+    manager_index.emplace(dirs, argument_paths.take_listings());
   for (auto& job : jobs)
     if (!job.index && !job.lazy) job.index = &*manager_index;
   if (overview_of_manager)

@@ -235,7 +235,6 @@ std::vector<std::string> library_dirs(const RootFs& root) {
   for (const char* lib : {"/usr/lib", "/usr/lib64", "/lib", "/lib64"}) {
     dirs.push_back(std::string(lib) + "/systemd");
     std::vector<std::string> names = root.list(lib);
-    std::sort(names.begin(), names.end());
     for (const auto& n : names)
       if (n.find("-linux-") != std::string::npos)
         dirs.push_back(std::string(lib) + "/" + n + "/systemd");
@@ -297,7 +296,6 @@ std::optional<unsigned> parse_systemd_version_option(std::string_view text) {
 std::optional<unsigned> detect_systemd_version(const RootFs& root, std::string& evidence) {
   for (const auto& dir : library_dirs(root)) {
     std::vector<std::string> names = root.list(dir);
-    std::sort(names.begin(), names.end());
     for (const auto& n : names) {
       if (auto v = shared_library_version(n)) {
         evidence = dir + "/" + n;
