@@ -82,8 +82,11 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
     return true;
   };
 
-  LoadOptions worker_load = options.load;
-  if (options.one_manager) worker_load.remember_units = false;
+  // Workers judge each unit alone; with one_manager, the manager's loader
+  // remembers them all.
+  LoadOptions alone = options.load, remembering = options.load;
+  alone.remember_units = false;
+  remembering.remember_units = true;
 
   using Loaders = std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>>;
   // Scores job i (unlocked).
@@ -93,12 +96,12 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
     if (job.lazy) {
       // The index goes away after the folder's last unit: so does the
       // loader that refers to it.
-      UnitLoader loader(job.lazy->acquire(), options.load);
+      UnitLoader loader(job.lazy->acquire(), alone);
       result = score(loader, job, options, rules);
       job.lazy->release();
     } else {
       auto& loader = loaders[job.index];
-      if (!loader) loader = std::make_unique<UnitLoader>(*job.index, worker_load);
+      if (!loader) loader = std::make_unique<UnitLoader>(*job.index, alone);
       result = score(*loader, job, options, rules);
       if (options.one_manager) result.footprint = loader->take_footprint();
     }
@@ -142,7 +145,7 @@ bool scan_units(const std::vector<ScanJob>& jobs, const ScanOptions& options,
   std::map<const UnitFileIndex*, std::unique_ptr<UnitLoader>> managers;
   auto settle = [&](const ScanJob& job, ScanResult& r) {
     auto& manager = managers[job.index];
-    if (!manager) manager = std::make_unique<UnitLoader>(*job.index, options.load);
+    if (!manager) manager = std::make_unique<UnitLoader>(*job.index, remembering);
     if (!manager->overlaps(r.footprint)) {
       manager->adopt(std::move(r.footprint));
       return;

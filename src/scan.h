@@ -58,7 +58,7 @@ struct ScanResult {
 };
 
 struct ScanOptions {
-  LoadOptions load;
+  LoadOptions load;  // remember_units is the scan's to decide (see one_manager)
   const Policy* policy = nullptr;
   const std::vector<Check>* checks = nullptr;
   unsigned threads = 0;  // 0: one per core

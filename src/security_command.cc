@@ -464,7 +464,7 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   std::vector<SearchDir> dirs;
   std::vector<ScanJob> jobs;
   std::vector<std::unique_ptr<FolderScan>> folders;
-  std::vector<std::pair<size_t, std::string>> argument_units;  // job slot, name
+  bool names_units = false;  // not only folders
   ArgumentPaths argument_paths(*host);
   for (const auto& arg : o.units) {
     std::string path = absolute(arg, env.cwd);
@@ -502,15 +502,15 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
       if (!known) dirs.push_back({host.get(), dir});
     }
     // A template is analysed as an instance of it.
-    argument_units.emplace_back(
-        jobs.size(), name->is_template ? with_instance(*name, version.template_instance) : base);
-    jobs.push_back({nullptr, argument_units.back().second});
+    jobs.push_back(
+        {nullptr, name->is_template ? with_instance(*name, version.template_instance) : base});
+    names_units = true;
   }
   if (!manager_search_path(o, env, *root, *host, dirs, err)) return 1;
   // Folder scans have their own search paths: the manager's is indexed
   // only for the units named and for the overview of the manager.
   std::optional<UnitFileIndex> manager_index;
-  if (overview_of_manager || !argument_units.empty())
+  if (overview_of_manager || names_units)
     manager_index.emplace(dirs, argument_paths.take_listings());
   for (auto& job : jobs)
     if (!job.index && !job.lazy) job.index = &*manager_index;
@@ -533,7 +533,6 @@ int run_security(const SecurityOptions& o, const Environment& env, std::ostream&
   bool parity = folders.empty() && !overview_of_manager;
   scan.threads = o.jobs;
   scan.one_manager = parity;
-  scan.load.remember_units = parity;
   // Directive origins and comments (inline suppressions) are for hardnut's
   // own formats only.
   scan.load.record_sources = o.format != "text";
