@@ -1,4 +1,4 @@
-// Fuzz target: the command line. src/main.cc is compiled into this target
+// Fuzz target: the command line. src/cli/main.cc is compiled into this target
 // with main renamed to hardnut_cli_main (see CMakeLists.txt), so the input's
 // arguments go through CLI11, main's own value checks (--offline=,
 // --threshold=, --json=) and run_security() exactly as in `hardnut`.

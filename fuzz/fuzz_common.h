@@ -1,6 +1,6 @@
 // Shared helpers of the libFuzzer targets in this folder and of the gtest
 // that replays their corpora and regressions in the normal build
-// (src/fuzz_regressions_test.cc includes the targets' .cc files with
+// (src/cli/fuzz_regressions_test.cc includes the targets' .cc files with
 // HARDNUT_FUZZ_NO_ENTRY defined).
 #pragma once
 

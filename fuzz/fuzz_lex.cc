@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "fuzz_common.h"
-#include "unit_file.h"
+#include "unit/unit_file.h"
 
 namespace hardnut::fuzz {
 

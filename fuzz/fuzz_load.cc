@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "fuzz_common.h"
-#include "security_command.h"
+#include "cli/security_command.h"
 
 namespace hardnut::fuzz {
 

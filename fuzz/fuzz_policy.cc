@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "fuzz_common.h"
-#include "policy.h"
-#include "security_command.h"
+#include "assess/policy.h"
+#include "cli/security_command.h"
 
 namespace hardnut::fuzz {
 

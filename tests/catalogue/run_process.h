@@ -1,8 +1,8 @@
 // Runs a program with a given argv, environment and working directory,
 // stdin from /dev/null, capturing stdout and stderr, killing it after a
 // timeout. Used by the gtests that drive the real `hardnut` binary
-// (src/bad_input_test.cc, src/confinement_test.cc,
-// src/fuzz_regressions_test.cc) and systemd-analyze for comparison.
+// (src/cli/bad_input_test.cc, src/cli/confinement_test.cc,
+// src/cli/fuzz_regressions_test.cc) and systemd-analyze for comparison.
 #pragma once
 
 #include <fcntl.h>
