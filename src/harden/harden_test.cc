@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "../../shared/corpus/units"; }
+fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "../../../shared/corpus/units"; }
 
 class HardenTest : public testing_support::ScratchUnitsTest {
  protected:

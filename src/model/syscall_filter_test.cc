@@ -12,7 +12,7 @@ using S = std::set<std::string>;
 const SyscallTable& V252() {
   static const SyscallTable table = [] {
     std::string path = __FILE__;
-    path = path.substr(0, path.rfind('/') + 1) + "../data/syscall-filter-v252.txt";
+    path = path.substr(0, path.rfind('/') + 1) + "../../data/syscall-filter-v252.txt";
     std::string error;
     std::optional<SyscallTable> t = SyscallTable::load(path, &error);
     if (!t) ADD_FAILURE() << error;
