@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace hardnut {
 
@@ -28,6 +29,10 @@ bool parse_policy(const std::string& text, Policy& policy, std::string& error);
 
 class RootFs;
 struct SystemdVersion;
+
+// Where systemd-analyze looks for a policy without --security-policy=,
+// in order: the first that exists is used.
+const std::vector<std::string>& default_policy_paths();
 
 // Reads the policy file into `policy`: `policy_path` (--security-policy=,
 // on the host) or else the first systemd-analyze-security.policy installed

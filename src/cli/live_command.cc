@@ -27,11 +27,8 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 // The first existing file of systemd's policy search path.
 std::string default_policy_path() {
-  for (const char* dir : {"/etc/systemd/", "/run/systemd/", "/usr/local/lib/systemd/",
-                          "/usr/lib/systemd/", "/lib/systemd/"}) {
-    std::string p = std::string(dir) + "systemd-analyze-security.policy";
+  for (const std::string& p : default_policy_paths())
     if (access(p.c_str(), F_OK) == 0) return p;
-  }
   return {};
 }
 
