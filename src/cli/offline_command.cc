@@ -1,16 +1,13 @@
 #include "cli/offline_command.h"
 
-#include <langinfo.h>
 #include <malloc.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <clocale>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -23,7 +20,6 @@
 #include "assess/scan.h"
 #include "assess/unit.h"
 #include "base/atomic_file.h"
-#include "base/embedded_data.h"
 #include "base/root_fs.h"
 #include "base/values.h"
 #include "report/baseline.h"
@@ -33,8 +29,6 @@
 #include "report/suppression.h"
 #include "unit/loader.h"
 
-extern char** environ;
-
 namespace hardnut {
 
 namespace {
@@ -42,10 +36,6 @@ namespace {
 std::string absolute(const std::string& path, const std::string& cwd) {
   return normalize_path(path.empty() || path[0] != '/' ? cwd + "/" + path : path);
 }
-
-}  // namespace
-
-namespace {
 
 // Unit types whose units have execution settings worth scoring in a scan.
 bool is_scanned_type(const std::string& type) {
