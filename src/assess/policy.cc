@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string_view>
-#include <vector>
 
 #include "base/root_fs.h"
 #include "model/systemd_version.h"
@@ -174,17 +173,6 @@ std::optional<std::string> non_object_end(const std::string& text) {
 
 }  // namespace
 
-const std::vector<std::string>& default_policy_paths() {
-  static const std::vector<std::string> paths = [] {
-    std::vector<std::string> v;
-    for (const char* dir : {"/etc/systemd/", "/run/systemd/", "/usr/local/lib/systemd/",
-                            "/usr/lib/systemd/", "/lib/systemd/"})
-      v.push_back(std::string(dir) + "systemd-analyze-security.policy");
-    return v;
-  }();
-  return paths;
-}
-
 bool load_policy(const std::string& policy_path, const RootFs& fs, Policy& policy,
                  std::ostream& err, const SystemdVersion* version) {
   if (version && !version->has_security_policy) {
@@ -200,7 +188,7 @@ bool load_policy(const std::string& policy_path, const RootFs& fs, Policy& polic
     host = std::make_unique<RootFs>("/");
     from = host.get();
   } else {
-    for (const std::string& p : default_policy_paths()) {
+    for (const char* p : kDefaultPolicyPaths) {
       if (fs.kind(p) != RootFs::Kind::kMissing) {
         path = p;
         break;

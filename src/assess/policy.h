@@ -2,12 +2,12 @@
 // weight, range and descriptions, keyed by the check's JSON field.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <string>
-#include <vector>
 
 namespace hardnut {
 
@@ -32,7 +32,13 @@ struct SystemdVersion;
 
 // Where systemd-analyze looks for a policy without --security-policy=,
 // in order: the first that exists is used.
-const std::vector<std::string>& default_policy_paths();
+inline constexpr std::array<const char*, 5> kDefaultPolicyPaths = {
+    "/etc/systemd/systemd-analyze-security.policy",
+    "/run/systemd/systemd-analyze-security.policy",
+    "/usr/local/lib/systemd/systemd-analyze-security.policy",
+    "/usr/lib/systemd/systemd-analyze-security.policy",
+    "/lib/systemd/systemd-analyze-security.policy",
+};
 
 // Reads the policy file into `policy`: `policy_path` (--security-policy=,
 // on the host) or else the first systemd-analyze-security.policy installed

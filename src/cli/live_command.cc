@@ -27,8 +27,8 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 // The first existing file of systemd's policy search path.
 std::string default_policy_path() {
-  for (const std::string& p : default_policy_paths())
-    if (access(p.c_str(), F_OK) == 0) return p;
+  for (const char* p : kDefaultPolicyPaths)
+    if (access(p, F_OK) == 0) return p;
   return {};
 }
 

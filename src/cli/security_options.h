@@ -24,7 +24,7 @@ struct SecurityOptions {
   bool no_pager = false;
   std::vector<std::string> set_lines;  // --set KEY=VALUE
   bool overview = false;               // only the overview table
-  std::string format = "text";         // "text" or "json" (hardnut's scan document)
+  std::string format = "text";         // text, json (hardnut's scan document), sarif, prometheus
   unsigned jobs = 0;                   // worker threads for scans; 0: one per core
   std::string output;                  // write stdout's report to this file, atomically
   std::string baseline;                // compare with (or record) a baseline file
