@@ -12,7 +12,7 @@
 #include "assess/assessment.h"
 #include "assess/checks.h"
 #include "assess/policy.h"
-#include "live/live_unit_name.h"
+#include "unit/unit_name_mangle.h"
 #include "report/output_style.h"
 #include "report/report.h"
 

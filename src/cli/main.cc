@@ -134,8 +134,14 @@ int main(int argc, char** argv) {
   harden->add_flag("--force", harden_options.force, "Replace a drop-in hardnut did not write");
   harden->add_flag("--apply", harden_options.apply,
                    "Write, reload, restart and verify the running service; roll back on failure");
-  harden->add_option("--check", harden_options.live.check,
-                     "With --apply: a shell command that must succeed with the new drop-in");
+  harden->add_flag("--verify", harden_options.verify,
+                   "Verify the service with the drop-in already installed; change nothing");
+  harden->add_option("--check", harden_options.live.verify.checks,
+                     "With --apply/--verify: a shell command that must succeed (repeatable)");
+  harden->add_option("--soak", harden_options.live.verify.soak_seconds,
+                     "With --apply/--verify: seconds the service must stay up (default 10)");
+  harden->add_option("--max-tries", harden_options.live.max_tries,
+                     "With --apply: restarts bisection may use to find what broke (default 10)");
 
   // Options read like getopt's in systemd-analyze: one given twice counts
   // the last time (CLI11 would refuse it), and a repeatable one (--set)
@@ -206,8 +212,8 @@ int main(int argc, char** argv) {
     harden_options.command_line = "hardnut";
     for (int i = 1; i < argc; ++i) harden_options.command_line += std::string(" ") + argv[i];
     // Ctrl-C during --apply rolls the drop-in back instead of leaving it.
-    if (harden_options.apply) {
-      harden_options.live.interrupted = &interrupted;
+    if (harden_options.apply || harden_options.verify) {
+      harden_options.live.verify.interrupted = &interrupted;
       std::signal(SIGINT, on_interrupt);
       std::signal(SIGTERM, on_interrupt);
     }

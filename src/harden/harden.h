@@ -13,6 +13,7 @@
 
 #include "harden/harden_apply.h"
 #include "harden/hardening_knowledge.h"
+#include "harden/suggest.h"
 #include "harden/what_if.h"
 
 namespace hardnut {
@@ -27,6 +28,7 @@ struct HardenStep {
 
 struct HardenPlan {
   ScoreResult base;  // the unit without hardnut's drop-in
+  UnitFacts facts;   // its facts (own settings included)
   Signals signals;
   std::vector<HardenStep> steps;              // the walk, in order
   std::vector<const HardeningEntry*> chosen;  // what the drop-in holds, in walk order
@@ -34,17 +36,24 @@ struct HardenPlan {
 };
 
 // The walk. `target` (tenths) stops it once the exposure is at or below it.
+// `requested` (the user's --set lines, as entries) are chosen first,
+// whatever their risk.
 HardenPlan plan_hardening(const HardeningTarget& target, const Knowledge& knowledge, Risk level,
-                          std::optional<uint64_t> target_exposure);
+                          std::optional<uint64_t> target_exposure,
+                          const std::vector<HardeningEntry>& requested = {});
+
+// The user's --set lines as entries of the plan, one each.
+std::vector<HardeningEntry> requested_entries(const std::vector<std::string>& set_lines);
 
 // The lines of the chosen entries, in order.
 std::vector<std::string> plan_lines(const HardenPlan& plan);
 
 // The drop-in: a header saying what produced it (with the marker line and
-// the predicted exposures), the section, and a comment before every line.
+// the predicted exposures), the section, and a comment before every line;
+// `withheld` lines (changes left out, and why) go into the header.
 std::string render_dropin(const HardenPlan& plan, const HardeningTarget& target,
                           const std::string& command, uint64_t predicted_after,
-                          const OutputStyle& style);
+                          const std::vector<std::string>& withheld = {});
 
 struct HardenOptions {
   TargetOptions target;
@@ -54,9 +63,17 @@ struct HardenOptions {
   bool write = false;
   bool force = false;
   bool apply = false;
+  bool verify = false;       // --verify: prove the installed drop-in, change nothing
   LiveApplyOptions live;     // unit is filled in by run_harden
   std::string command_line;  // recorded in the header
 };
+
+// Why `plan` stops above `target` (tenths): each check still adding to the
+// exposure, with the changes that would improve it and why each is
+// withheld (risk above the level, known to break the unit, overrides the
+// unit's own setting), or that no directive fixes it.
+std::string explain_unreached(const HardenPlan& plan, const SuggestResult& rest, Risk level,
+                              uint64_t target);
 
 // Parses --target: an exposure as printed ("2", "2.0", 0..10); nullopt if invalid.
 std::optional<uint64_t> parse_exposure(const std::string& text);

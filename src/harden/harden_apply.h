@@ -1,44 +1,55 @@
-// `harden --apply`: after the drop-in is installed, make the running
-// manager use it (daemon-reload, restart), wait, and prove the service
-// still works (active, not restarting, and an optional --check command
-// succeeds). If it does not, put the previous drop-in back, reload,
-// restart, and say what broke. Everything goes through `systemctl`, so the
-// manager decides, not hardnut's model of it.
+// `harden --apply`: install the drop-in, make the running manager use it
+// and prove the service still works (verify.h). When it does not, find the
+// changes that broke it by bisection (bisect.h), one live try per set, and
+// keep the largest set that passes; the final drop-in is written only once
+// it passed. Without any passing change, or on Ctrl-C/SIGTERM at any
+// point, the state before the run comes back (the previous drop-in, or
+// none) and the service is restarted with it.
 #pragma once
 
-#include <atomic>
+#include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "harden/bisect.h"
 #include "harden/dropin_install.h"
+#include "harden/verify.h"
 
 namespace hardnut {
 
 struct LiveApplyOptions {
-  std::string unit;                     // as systemctl knows it
-  std::string check;                    // shell command; empty for none
-  std::string systemctl = "systemctl";  // tests point these at fakes
-  std::string journalctl = "journalctl";
-  std::string shell = "/bin/sh";
-  double settle_seconds = 3;          // the service must stay up this long after a restart
-  double check_timeout_seconds = 30;  // --check is retried until it passes or this passes
-  double poll_seconds = 0.25;
-  // Set by SIGINT/SIGTERM: stop proving and roll back (nullptr: never).
-  const std::atomic<bool>* interrupted = nullptr;
+  VerifyOptions verify;  // its unit is filled in by run_harden
+  int max_tries = 10;    // bisection tries after a failure (--max-tries)
 };
+
+// The drop-in holding the changes `kept` (indices into the planned
+// changes, in order); `culprits` are the ones left out because they broke
+// the service, for its comments.
+using RenderChanges = std::function<std::string(const std::vector<size_t>& kept,
+                                                const std::vector<Culprit>& culprits)>;
 
 struct LiveApplyResult {
-  bool ok = false;           // the service works with the new drop-in
-  bool interrupted = false;  // stopped by a signal, then rolled back
-  std::string broke;         // what failed, with the service's last log lines
-  bool rolled_back = false;  // the previous drop-in was put back
-  bool restored_ok = false;  // ... and the service works again
+  bool ok = false;           // a drop-in is in force and passed verification
+  bool reduced = false;      // ... holding fewer changes than planned
+  bool interrupted = false;  // stopped by a signal; the previous state is back
+  std::vector<size_t> kept;
+  std::vector<Culprit> culprits;
+  int tries = 0;
+  bool exhausted = false;    // --max-tries ran out: culprits may be missing
+  VerifyReport report;       // the verification of the drop-in in force (or the first failure)
+  std::string broke;         // the first failure, with journal lines
+  bool rolled_back = false;  // the state before the run was put back
+  bool restored_ok = false;  // ... and the service works with it
   std::string restore_problem;
+  DropinInstall install;  // what was there before
 };
 
-// `install` is what install_dropin() did; progress goes to `log`. An
-// interruption counts as a failure: the previous drop-in is put back.
-LiveApplyResult apply_live(const DropinInstall& install, const LiveApplyOptions& options,
-                           std::ostream& log);
+// Writes render(all, {}) to `path` (see install_dropin for `force`), then
+// verifies, bisects, and rolls back as described above. Progress goes to
+// `log`; `error` is set (and nothing changed) when the file cannot be written.
+LiveApplyResult apply_live(const std::string& path, size_t change_count,
+                           const RenderChanges& render, bool force, const LiveApplyOptions& options,
+                           std::ostream& log, std::string& error);
 
 }  // namespace hardnut

@@ -47,6 +47,7 @@ struct HardeningEntry {
   std::vector<RiskOverride> risk_if;   // first match wins
   unsigned since = 0;                  // oldest systemd version accepting the lines
   std::vector<std::string> unsafe_if;  // conditions: any true = known to break this unit
+  bool requested = false;              // the user's --set line, not knowledge
 };
 
 struct Knowledge {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "harden/own_choices.h"
 #include "report/output_style.h"
 
 namespace hardnut {
@@ -35,12 +36,14 @@ void render_block(std::string& out, const Suggestion& s, const OutputStyle& styl
   out += indent + "restricts: " + s.entry->restricts + "\n";
   out += indent + "may break: " + s.entry->breaks + "\n";
   for (const auto& r : s.unsafe_reasons) out += indent + "breaks this unit? " + r + "\n";
+  for (const auto& o : s.overrides) out += indent + "own choice: " + o + "\n";
 }
 
 }  // namespace
 
 std::optional<Suggestion> evaluate_entry(const HardeningTarget& target, const HardeningEntry& entry,
-                                         const Signals& signals, const ScoreResult& base,
+                                         const UnitFacts& facts, const Signals& signals,
+                                         const ScoreResult& base,
                                          const std::vector<std::string>& applied) {
   std::vector<std::string> lines = applied;
   lines.insert(lines.end(), entry.lines.begin(), entry.lines.end());
@@ -48,7 +51,7 @@ std::optional<Suggestion> evaluate_entry(const HardeningTarget& target, const Ha
   if (!after.ok) return std::nullopt;
   Suggestion s;
   s.entry = &entry;
-  s.risk = risk_for(entry, signals);
+  s.risk = effective_risk(entry, signals, facts);
   s.exposure_before = base.assessment.exposure;
   s.exposure_after = after.assessment.exposure;
   s.exact_before = exact_exposure(base.assessment);
@@ -63,6 +66,7 @@ std::optional<Suggestion> evaluate_entry(const HardeningTarget& target, const Ha
       s.improved_checks.emplace_back(r.check->name);
   }
   s.unsafe_reasons = unsafe_reasons(entry, signals);
+  for (const auto& o : overridden_choices(entry, facts)) s.overrides.push_back(describe(o));
   return s;
 }
 
@@ -72,16 +76,18 @@ SuggestResult suggest(const HardeningTarget& target, const Knowledge& knowledge,
   result.base = target.score(applied);
   if (!result.base.ok) return result;
   // Signals come from the unit as it would run, with what is applied.
-  result.signals = evaluate_signals(knowledge, target.facts(applied));
+  result.facts = target.facts(applied);
+  result.signals = evaluate_signals(knowledge, result.facts);
   for (const auto& e : knowledge.entries) {
     // Never what the target's systemd version does not know or rejects.
     if (e.since > target.version().number || !target.accepts_lines(e.lines)) continue;
-    if (auto s = evaluate_entry(target, e, result.signals, result.base, applied))
+    if (auto s = evaluate_entry(target, e, result.facts, result.signals, result.base, applied))
       result.suggestions.push_back(std::move(*s));
   }
   std::stable_sort(result.suggestions.begin(), result.suggestions.end(),
                    [](const Suggestion& a, const Suggestion& b) {
                      if (a.safe_for_unit() != b.safe_for_unit()) return a.safe_for_unit();
+                     if (a.plain() != b.plain()) return a.plain();
                      if (a.risk != b.risk) return a.risk < b.risk;
                      return a.exact_gain() > b.exact_gain();
                    });
@@ -99,19 +105,28 @@ std::string render_suggestions(const SuggestResult& r, const std::string& unit_i
                                const OutputStyle& style) {
   std::string out = unit_id + ": exposure " + exposure_label(r.base.assessment.exposure, style) +
                     "\nEach change was scored by re-assessing the unit with it in place.\n";
-  size_t safe = 0;
-  for (const auto& s : r.suggestions) safe += s.safe_for_unit();
-  if (safe) {
-    out += "\nChanges (" + std::to_string(safe) +
-           "), by risk, then by gain:\n  RISK       EXPOSURE      GAIN   SINCE  CHANGE\n";
+  size_t plain = 0, own = 0;
+  for (const auto& s : r.suggestions) {
+    plain += s.plain();
+    own += s.safe_for_unit() && !s.plain();
+  }
+  const char* header = "  RISK       EXPOSURE      GAIN   SINCE  CHANGE\n";
+  if (plain) {
+    out += "\nChanges (" + std::to_string(plain) + "), by risk, then by gain:\n" + header;
     for (const auto& s : r.suggestions)
-      if (s.safe_for_unit()) render_block(out, s, style);
+      if (s.plain()) render_block(out, s, style);
   } else {
     out += "\nNo change in hardnut's knowledge lowers the exposure without a known conflict.\n";
   }
-  if (safe < r.suggestions.size()) {
+  if (own) {
+    out += "\nOverriding the unit's own settings, only at --level=aggressive (" +
+           std::to_string(own) + "):\n" + header;
+    for (const auto& s : r.suggestions)
+      if (s.safe_for_unit() && !s.plain()) render_block(out, s, style);
+  }
+  if (plain + own < r.suggestions.size()) {
     out += "\nKnown to break this unit, not suggested (" +
-           std::to_string(r.suggestions.size() - safe) + "):\n";
+           std::to_string(r.suggestions.size() - plain - own) + "):\n";
     for (const auto& s : r.suggestions)
       if (!s.safe_for_unit()) render_block(out, s, style);
   }
@@ -142,6 +157,7 @@ std::string render_suggestions_json(const SuggestResult& r, const std::string& u
     j["breaks"] = s.entry->breaks;
     j["safe_for_unit"] = s.safe_for_unit();
     j["unsafe_reasons"] = s.unsafe_reasons;
+    j["overrides_own_settings"] = s.overrides;
     j["improved_checks"] = s.improved_checks;
     doc["suggestions"].push_back(std::move(j));
   }

@@ -23,14 +23,19 @@ struct Suggestion {
   double exact_before = 0, exact_after = 0;          // before rounding
   std::vector<std::string> improved_checks;          // NAME of every check whose badness dropped
   std::vector<std::string> unsafe_reasons;           // why it is known to break this unit
+  std::vector<std::string> overrides;                // the unit's own settings it replaces
   bool safe_for_unit() const { return unsafe_reasons.empty(); }
+  // Neither known to break the unit nor against its own choices.
+  bool plain() const { return unsafe_reasons.empty() && overrides.empty(); }
   double exact_gain() const { return exact_before - exact_after; }
 };
 
 struct SuggestResult {
   ScoreResult base;
   Signals signals;
-  // Changes safe for the unit first, each part by risk, then by gain.
+  UnitFacts facts;
+  // Plain changes first, then those overriding the unit's own settings,
+  // then those known to break it; each part by risk, then by gain.
   std::vector<Suggestion> suggestions;
   // Checks still failing that no entry improves ("RootDirectory=/RootImage=").
   std::vector<std::string> manual_checks;
@@ -39,7 +44,8 @@ struct SuggestResult {
 // Scores one entry against the unit with `applied` lines in place; nullopt
 // when the unit does not load with it or the exposure does not drop.
 std::optional<Suggestion> evaluate_entry(const HardeningTarget& target, const HardeningEntry& entry,
-                                         const Signals& signals, const ScoreResult& base,
+                                         const UnitFacts& facts, const Signals& signals,
+                                         const ScoreResult& base,
                                          const std::vector<std::string>& applied);
 
 // Every entry that lowers the exposure of the unit with `applied` in place.

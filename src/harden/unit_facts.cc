@@ -26,11 +26,28 @@ void assign(UnitFacts& f, const std::string& section, const std::string& key,
     values.push_back(value);
 }
 
+// The comment block right above an assignment: "# we need /dev" for
+// "PrivateDevices=no". A blank line or a directive in between ends it.
+std::string comment_above(const std::vector<std::pair<unsigned, std::string>>& comments,
+                          unsigned line) {
+  std::string text;
+  for (auto it = comments.rbegin(); it != comments.rend() && it->first + 1 == line; ++it, --line) {
+    std::string_view c = it->second;
+    while (!c.empty() && (c.front() == '#' || c.front() == ';' || c.front() == ' '))
+      c.remove_prefix(1);
+    if (!c.empty()) text = std::string(c) + (text.empty() ? "" : " " + text);
+  }
+  return text;
+}
+
 void read_file_into(UnitFacts& f, std::string_view content, const std::string& type,
-                    const SpecifierContext* spec) {
+                    const SpecifierContext* spec, const std::string& where) {
   LexResult lexed = lex_unit_file(
-      content, [&](std::string_view section) { return is_known_section(type, section); });
+      content, [&](std::string_view section) { return is_known_section(type, section); },
+      /*keep_comments=*/true);
+  std::vector<std::pair<unsigned, std::string>> comments;
   for (const auto& e : lexed.events) {
+    if (e.kind == UnitFileEvent::kComment) comments.emplace_back(e.line, e.value);
     if (e.kind != UnitFileEvent::kAssignment) continue;
     std::string value = e.value;
     // Specifiers make paths and users concrete ("User=%i"); an unknown one
@@ -38,6 +55,8 @@ void read_file_into(UnitFacts& f, std::string_view content, const std::string& t
     if (spec)
       if (auto expanded = expand_specifiers(value, *spec)) value = *expanded;
     assign(f, e.section, e.key, value);
+    f.own[e.section + "." + e.key] = {value, where + ":" + std::to_string(e.line),
+                                      comment_above(comments, e.line)};
   }
 }
 
@@ -49,10 +68,11 @@ bool read_unit(UnitFacts& f, const UnitFileIndex& index, const std::string& name
   if (parsed) spec = SpecifierContext{*parsed, files.fragment->display_path, false};
   std::string content;
   if (files.fragment->fs->read_file(files.fragment->path, content, kMaxUnitFileSize) == 0)
-    read_file_into(f, content, files.name.type, spec ? &*spec : nullptr);
+    read_file_into(f, content, files.name.type, spec ? &*spec : nullptr,
+                   files.fragment->display_path);
   for (const auto& d : files.dropins)
     if (d.fs->read_file(d.path, content, kMaxUnitFileSize) == 0)
-      read_file_into(f, content, files.name.type, spec ? &*spec : nullptr);
+      read_file_into(f, content, files.name.type, spec ? &*spec : nullptr, d.display_path);
   return true;
 }
 

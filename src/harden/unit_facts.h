@@ -20,12 +20,22 @@ struct RunCommand {
   bool privileged = false;        // "+" or "!" prefix: runs outside the sandbox
 };
 
+// A directive the unit's own files set (its fragment or a drop-in; not
+// --set, not hardnut's drop-in): the package's or the admin's choice.
+struct OwnSetting {
+  std::string value;    // the last assignment ("" for a reset)
+  std::string where;    // "/lib/systemd/system/foo.service:12"
+  std::string comment;  // the comment lines right above it, "#" removed, joined by " "
+};
+
 struct UnitFacts {
   std::string unit_id;
   std::string unit_type;  // "service"
   // Every assignment, "Section.Key" -> values in order; an empty value
   // resets the list, so only what is in effect remains.
   std::map<std::string, std::vector<std::string>> settings;
+  // What the unit's files set themselves, "Section.Key" -> the last one.
+  std::map<std::string, OwnSetting> own;
   std::vector<RunCommand> commands;  // every Exec*= line
   // The socket units that activate the unit and their Listen*= settings.
   std::vector<std::string> sockets;

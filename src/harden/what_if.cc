@@ -12,6 +12,7 @@
 #include "assess/checks.h"
 #include "assess/unit.h"
 #include "directives/directives.h"
+#include "unit/unit_name_mangle.h"
 
 namespace hardnut {
 
@@ -59,17 +60,23 @@ std::unique_ptr<HardeningTarget> HardeningTarget::open(const TargetOptions& opti
   }
   // The unit is found as `hardnut security` finds it: a file argument's
   // directory comes first on the search path, then the manager's.
-  const std::string& arg = options.unit;
+  std::string arg = options.unit;
+  std::string dir = absolute(dirname_of(arg), env.cwd);
+  bool is_path = arg.find('/') != std::string::npos;
+  auto present = [&](const std::string& file) {
+    return t->host_->kind(path_join(dir, file)) != RootFs::Kind::kMissing ||
+           t->host_->read_link(path_join(dir, file));
+  };
+  bool exists = present(basename_of(arg));
+  // A name as typed ("nginx"), not a file here: mangled as systemctl does.
+  if (!is_path && !exists && !parse_unit_name(arg))
+    if (auto mangled = mangle_unit_name(arg); mangled && !mangled->is_path) arg = mangled->name;
   std::string base = basename_of(arg);
   auto name = parse_unit_name(base);
   if (!name) {
     err = "Failed to prepare filename " + arg + ": Invalid argument";
     return nullptr;
   }
-  std::string dir = absolute(dirname_of(arg), env.cwd);
-  bool is_path = arg.find('/') != std::string::npos;
-  bool exists = t->host_->kind(path_join(dir, base)) != RootFs::Kind::kMissing ||
-                t->host_->read_link(path_join(dir, base));
   if (is_path || exists) t->dirs_.push_back({t->host_.get(), dir});
   std::ostringstream errs;
   t->version_ = &systemd_version_for(options.systemd_version, options.root, errs);

@@ -1,5 +1,5 @@
-// Unit arguments of live mode: systemd-analyze hands them to the manager by
-// name after systemd's mangling ("foo" → "foo.service", "a b" → escaped),
+// Unit names as users type them: live mode, suggest and harden take them
+// after systemd's mangling ("foo" -> "foo.service", "a b" -> escaped),
 // where offline mode takes file paths.
 #pragma once
 

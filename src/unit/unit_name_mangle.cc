@@ -1,4 +1,4 @@
-#include "live/live_unit_name.h"
+#include "unit/unit_name_mangle.h"
 
 #include <cstring>
 #include <vector>
