@@ -15,7 +15,7 @@ _hardnut() {
         [suggest]='--help --root --user --security-policy --set --format'
         [diff]='--help --root --user --security-policy --set --format'
         [harden]='--help --root --user --security-policy --set --level --target --steps
-                  --write --force --apply --check'
+                  --write --force --apply --verify --check --soak --max-tries'
     )
 
     local i sub=
@@ -44,7 +44,7 @@ _hardnut() {
         --level) COMPREPLY=($(compgen -W 'safe standard aggressive' -- "$cur")); return ;;
         --root) _filedir -d; return ;;
         --security-policy | --output | -o | --baseline) _filedir; return ;;
-        --threshold | --jobs | -j | --target | --set | --check | --host | -H | --machine | -M)
+        --threshold | --jobs | -j | --target | --set | --check | --soak | --max-tries | --host | -H | --machine | -M)
             return ;;
     esac
 

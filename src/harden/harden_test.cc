@@ -138,6 +138,75 @@ TEST_F(HardenTest, UnreachedTargetWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "root/etc/systemd/system/hello.service.d/50-hardnut.conf"));
 }
 
+// --target out of reach says, check by check, why: a change above the
+// level, one known to break the unit, one against its own setting, or no
+// directive at all.
+TEST_F(HardenTest, UnreachedTargetSaysWhyForEachCheck) {
+  write("web.service",
+        "[Service]\n# the service must see the host's devices\nPrivateDevices=no\n"
+        "ExecStart=/usr/sbin/nginx -g 'daemon off;'\n");
+  HardenOptions o;
+  o.target.unit = "web.service";
+  o.level = Risk::kStandard;
+  o.target_exposure = 5;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_harden(o, env_, out, err), 1);
+  std::string e = err.str();
+  EXPECT_NE(e.find("what keeps the exposure above 0.5:"), std::string::npos) << e;
+  EXPECT_NE(e.find("PrivateNetwork=yes: known to break this unit (network_server"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("PrivateDevices=yes: overrides the unit's own PrivateDevices=no"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("above --level=standard"), std::string::npos) << e;
+  EXPECT_NE(e.find("no directive in hardnut's knowledge fixes it"), std::string::npos) << e;
+}
+
+// A unit that only aggressive changes improve is told so, never that no
+// change lowers its exposure.
+TEST_F(HardenTest, NothingAtThisLevelPointsToTheLevelThatHelps) {
+  // Every directive a safe change touches is the unit's own choice.
+  write("own.service",
+        "[Service]\nExecStart=/usr/bin/true\nNoNewPrivileges=no\nPrivateTmp=no\n"
+        "PrivateMounts=no\nProtectControlGroups=no\nProtectKernelModules=no\n"
+        "ProtectKernelTunables=no\nProtectKernelLogs=no\nProtectClock=no\n"
+        "ProtectHostname=no\nProtectHome=no\nProtectSystem=no\nLockPersonality=no\n"
+        "RestrictRealtime=no\nRestrictSUIDSGID=no\nSystemCallArchitectures=\n"
+        "SystemCallFilter=\nCapabilityBoundingSet=\nUMask=0022\nKeyringMode=shared\n"
+        "RemoveIPC=no\nPrivateDevices=no\n");
+  HardenOptions o;
+  o.target.unit = "own";  // a name as typed: own.service
+  o.level = Risk::kSafe;
+  std::ostringstream out, err;
+  ASSERT_EQ(run_harden(o, env_, out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("own.service: no change at level safe"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("--level=aggressive would lower it to"), std::string::npos) << out.str();
+  o.level = Risk::kAggressive;
+  std::ostringstream out2, err2;
+  ASSERT_EQ(run_harden(o, env_, out2, err2), 0) << err2.str();
+  EXPECT_NE(out2.str().find("# NOTE: overrides the unit's own PrivateDevices=no"),
+            std::string::npos)
+      << out2.str();
+}
+
+// --set lines are the user's changes: in the drop-in first, tagged, and
+// their keys left alone by the walk.
+TEST_F(HardenTest, SetLinesGoIntoTheDropin) {
+  write("hello.service", "[Service]\nExecStart=/usr/bin/python3 -m http.server 8080\n");
+  HardenOptions o;
+  o.target.unit = "hello.service";
+  o.target.set_lines = {"ProtectSystem=full"};
+  o.level = Risk::kAggressive;
+  std::ostringstream out, err;
+  ASSERT_EQ(run_harden(o, env_, out, err), 0) << err.str();
+  std::string d = out.str();
+  EXPECT_NE(d.find("# [--set] asked for on the command line (--set)\nProtectSystem=full\n"),
+            std::string::npos)
+      << d;
+  EXPECT_EQ(d.find("\nProtectSystem=strict"), std::string::npos) << d;
+}
+
 TEST_F(HardenTest, WriteUnderRootRefusesForeignFileWithoutForce) {
   write("hello.service", "[Service]\nExecStart=/usr/bin/python3 -m http.server 8080\n");
   fs::path root = dir_ / "root";

@@ -70,7 +70,10 @@ std::unique_ptr<HardeningTarget> HardeningTarget::open(const TargetOptions& opti
   bool exists = present(basename_of(arg));
   // A name as typed ("nginx"), not a file here: mangled as systemctl does.
   if (!is_path && !exists && !parse_unit_name(arg))
-    if (auto mangled = mangle_unit_name(arg); mangled && !mangled->is_path) arg = mangled->name;
+    if (auto mangled = mangle_unit_name(arg); mangled && !mangled->is_path) {
+      arg = mangled->name;
+      exists = present(arg);
+    }
   std::string base = basename_of(arg);
   auto name = parse_unit_name(base);
   if (!name) {
