@@ -257,4 +257,35 @@ int RootFs::read_file(const std::string& path, std::string& content, size_t max_
   return 0;
 }
 
+int RootFs::read_prefix(const std::string& path, std::string& content, size_t max_bytes) const {
+  int fd = open_in_root(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, true);
+  if (fd < 0) return errno;
+  struct stat st;
+  int e = fstat(fd, &st) < 0     ? errno
+          : S_ISDIR(st.st_mode)  ? EISDIR
+          : !S_ISREG(st.st_mode) ? EBADFD
+                                 : 0;
+  if (e) {
+    close(fd);
+    return e;
+  }
+  content.assign(max_bytes, '\0');
+  size_t got = 0;
+  while (got < max_bytes) {
+    ssize_t n = read(fd, content.data() + got, max_bytes - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int read_error = errno;
+      close(fd);
+      content.clear();
+      return read_error;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  content.resize(got);
+  return 0;
+}
+
 }  // namespace hardnut

@@ -52,6 +52,9 @@ class RootFs {
   // Reads a whole regular file. Returns an errno value on failure (EISDIR,
   // ENOENT, EACCES, EFBIG for files over `max_size`, ...), 0 on success.
   int read_file(const std::string& path, std::string& content, size_t max_size) const;
+  // The first `max_bytes` bytes (or fewer) of a regular file: errno values as
+  // read_file(), 0 on success. To tell a script from a binary of any size.
+  int read_prefix(const std::string& path, std::string& content, size_t max_bytes) const;
 
  private:
   int open_in_root(const std::string& path, int flags, bool follow_last) const;

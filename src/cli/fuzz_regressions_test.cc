@@ -15,6 +15,7 @@
 #include "../../fuzz/fuzz_lex.cc"
 #include "../../fuzz/fuzz_load.cc"
 #include "../../fuzz/fuzz_policy.cc"
+#include "../../fuzz/fuzz_wrappers.cc"
 #include "../../tests/catalogue/run_process.h"
 
 namespace hardnut {
@@ -56,6 +57,7 @@ void replay(const std::string& target, int (*one_input)(const uint8_t*, size_t))
 TEST(FuzzRegressions, Lex) { replay("lex", fuzz::lex_one_input); }
 TEST(FuzzRegressions, Load) { replay("load", fuzz::load_one_input); }
 TEST(FuzzRegressions, Policy) { replay("policy", fuzz::policy_one_input); }
+TEST(FuzzRegressions, Wrappers) { replay("wrappers", fuzz::wrappers_one_input); }
 
 // The command line: each input's arguments through the hardnut binary, in
 // the fixture the fuzz target uses. It must exit normally (no signal, no

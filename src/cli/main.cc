@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   harden->add_option("--soak", harden_options.live.verify.soak_seconds,
                      "With --apply/--verify: seconds the service must stay up (default 10)");
   harden->add_option("--max-tries", harden_options.live.max_tries,
-                     "With --apply: restarts bisection may use to find what broke (default 10)");
+                     "With --apply: restarts bisection may use to find what broke (default 16)");
 
   // Options read like getopt's in systemd-analyze: one given twice counts
   // the last time (CLI11 would refuse it), and a repeatable one (--set)

@@ -300,7 +300,10 @@ void report_apply(const LiveApplyResult& r, const HardenPlan& plan, const std::s
   for (const auto& c : r.culprits) {
     std::string lines;
     for (const auto& l : plan.chosen[c.change]->lines) lines += (lines.empty() ? "" : " ") + l;
-    err << "hardnut: broke it: " << lines << ": " << c.evidence << "\n";
+    // The evidence's first line beside the change, the rest indented below.
+    std::string evidence;
+    for (char ch : c.evidence) evidence += ch == '\n' ? std::string("\n    ") : std::string(1, ch);
+    err << "hardnut: broke it: " << lines << ": " << evidence << "\n";
   }
   if (r.exhausted)
     err << "hardnut: --max-tries ran out after " << r.tries
@@ -372,7 +375,7 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
   if (o.verify) {
     err << "hardnut: verifying " << live_options.verify.unit << " as it is configured now\n";
     VerifyReport r =
-        verify_service(live_options.verify, journal_baseline(live_options.verify), err);
+        verify_service(live_options.verify, service_baseline(live_options.verify), err);
     err << "hardnut: " << live_options.verify.unit
         << (r.ok            ? " passed verification:\n"
             : r.interrupted ? " was interrupted:\n"

@@ -1,5 +1,7 @@
 #include "harden/harden_apply.h"
 
+#include <algorithm>
+
 #include "base/atomic_file.h"
 #include "base/subprocess.h"
 
@@ -38,7 +40,7 @@ void roll_back(LiveApplyResult& r, const LiveApplyOptions& o, std::ostream& log)
   } else {
     VerifyOptions quick = o.verify;
     quick.quick = true;
-    VerifyReport back = verify_service(quick, JournalBaseline{}, log);
+    VerifyReport back = verify_service(quick, ServiceBaseline{}, log);
     if (!back.ok) r.restore_problem = back.failure;
   }
   r.restored_ok = r.restore_problem.empty();
@@ -52,7 +54,15 @@ LiveApplyResult apply_live(const std::string& path, size_t change_count,
   LiveApplyResult r;
   std::vector<size_t> all(change_count);
   for (size_t i = 0; i < change_count; ++i) all[i] = i;
-  JournalBaseline baseline = journal_baseline(o.verify);
+  // The checks must pass before anything changes.
+  if (std::string e = failing_check(o.verify); !e.empty()) {
+    error =
+        "the check fails before any change, so it cannot tell what a change breaks; nothing "
+        "was changed: " +
+        e;
+    return r;
+  }
+  ServiceBaseline baseline = service_baseline(o.verify);
   if (!install_dropin(path, render(all, {}), force, r.install, error)) return r;
   log << "hardnut: wrote " << path;
   if (!r.install.backup_path.empty())
@@ -70,10 +80,16 @@ LiveApplyResult apply_live(const std::string& path, size_t change_count,
     return r;
   }
   r.broke = r.report.failure;
-  log << "hardnut: " << o.verify.unit << " does not work with all changes: " << r.broke << "\n";
+  log << "hardnut: " << o.verify.unit << " does not work with all " << change_count
+      << " changes; bisecting them to find the one that broke it\n";
 
-  // Which changes broke it: one try per candidate set, each verified in full.
+  // Which changes broke it: one try per candidate set, each verified in
+  // full. A check that has not passed within 10 s of a try's restart counts
+  // as failed: the service has already had its time to start in the first
+  // verification, and a try taken for failed only leaves a change out.
   int tries = 0;
+  VerifyOptions try_options = o.verify;
+  try_options.check_timeout_seconds = std::min(try_options.check_timeout_seconds, 10.0);
   auto try_set = [&](const std::vector<size_t>& set) -> std::optional<TryOutcome> {
     if (interrupted(o.verify)) return std::nullopt;
     log << "hardnut: bisect: try " << ++tries << " of at most " << o.max_tries << ": " << set.size()
@@ -82,7 +98,7 @@ LiveApplyResult apply_live(const std::string& path, size_t change_count,
     if (write_file_atomically(path, render(set, {}), 0644, write_error) != 0)
       return TryOutcome{false, "cannot write " + path + ": " + write_error};
     // Only what this try logged counts: earlier tries' denials are theirs.
-    VerifyReport report = verify_service(o.verify, starting_now(baseline), log);
+    VerifyReport report = verify_service(try_options, starting_now(baseline), log);
     if (report.interrupted || interrupted(o.verify)) return std::nullopt;
     if (report.ok) r.report = report;
     return TryOutcome{report.ok, report.failure};

@@ -20,7 +20,7 @@ namespace hardnut {
 
 struct LiveApplyOptions {
   VerifyOptions verify;  // its unit is filled in by run_harden
-  int max_tries = 10;    // bisection tries after a failure (--max-tries)
+  int max_tries = 16;    // bisection tries after a failure (--max-tries)
 };
 
 // The drop-in holding the changes `kept` (indices into the planned

@@ -79,6 +79,84 @@ TEST_F(HardenTest, PredictedExposureEqualsFullRescoreOnCorpusUnits) {
   EXPECT_GT(improved, checked / 2);
 }
 
+// The directives that narrow what a service sees of the file system, and
+// DevicePolicy=closed, which denies the devices PrivateDevices= hides.
+bool narrows_view(const std::string& line) {
+  for (const char* p : {"ProtectHome=", "ProtectSystem=strict", "PrivateTmp=", "PrivateUsers=",
+                        "PrivateDevices=", "ProtectProc=", "ProcSubset=", "TemporaryFileSystem=",
+                        "InaccessiblePaths=", "DevicePolicy="})
+    if (line.rfind(p, 0) == 0) return true;
+  return false;
+}
+
+// The drop-in lines `hardnut harden --level=LEVEL UNIT` prints.
+std::vector<std::string> harden_lines(const std::string& unit, Risk level, const Environment& env) {
+  HardenOptions o;
+  o.target.unit = unit;
+  o.level = level;
+  o.command_line = "hardnut harden " + unit;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_harden(o, env, out, err), 0) << unit << ": " << err.str();
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#' && line[0] != '[') lines.push_back(line);
+  return lines;
+}
+
+// AIDE's daily check used to get ProtectHome=yes, PrivateTmp=yes,
+// PrivateUsers=yes and PrivateDevices=yes at standard, and silently stopped
+// checking /home. The corpus's integrity checkers, backups and monitoring
+// agents (and a node exporter) get no change of what they see below
+// aggressive; at aggressive such changes are possible again.
+TEST_F(HardenTest, WideViewServicesKeepTheirViewBelowAggressive) {
+  ASSERT_TRUE(fs::is_directory(corpus_dir())) << "corpus missing: " << corpus_dir();
+  write("prometheus-node-exporter.service",
+        "[Unit]\nDescription=Prometheus exporter for machine metrics\n[Service]\n"
+        "User=prometheus\nExecStart=/usr/bin/prometheus-node-exporter $ARGS\n");
+  std::vector<std::string> units = {(dir_ / "prometheus-node-exporter.service").string()};
+  for (const char* u : {
+           // file integrity and security scanners
+           "aide-common/dailyaidecheck.service", "lynis/lynis.service",
+           "fapolicyd/fapolicyd.service", "auditd/auditd.service",
+           // backups (borgmatic runs behind systemd-inhibit: its description says it)
+           "borgmatic/borgmatic.service", "pgbackrest/pgbackrest.service",
+           "cinder-backup/cinder-backup.service",
+           // monitoring and inventory agents
+           "nagios-nrpe-server/nagios-nrpe-server.service", "nrpe-ng/nrpe-ng.service",
+           "nagios4-common/nagios4.service", "icinga2-bin/icinga2.service",
+           "glances/glances.service", "sysstat/sysstat-collect.service", "sysstat/sysstat.service",
+           "sysstat/sysstat-summary.service", "cfengine3/cf-monitord.service",
+           "sinfo/sinfo.service", "open-vm-tools/open-vm-tools.service",
+           // one of each other class
+           "packagekit/packagekit.service", "oddjob/oddjobd.service", "docker.io/docker.service",
+           "usbguard/usbguard-dbus.service"})
+    units.push_back((corpus_dir() / u).string());
+  size_t narrowed_at_aggressive = 0;
+  for (const auto& unit : units) {
+    TargetOptions o;
+    o.unit = unit;
+    std::string err;
+    auto target = HardeningTarget::open(o, env_, err);
+    ASSERT_TRUE(target) << unit << ": " << err;
+    Signals signals = evaluate_signals(builtin_knowledge(), target->facts());
+    EXPECT_TRUE(signals.count("wide_view")) << unit;
+    for (Risk level : {Risk::kSafe, Risk::kStandard})
+      for (const auto& line : harden_lines(unit, level, env_))
+        EXPECT_FALSE(narrows_view(line)) << unit << " at " << risk_name(level) << ": " << line;
+    auto aggressive = harden_lines(unit, Risk::kAggressive, env_);
+    narrowed_at_aggressive +=
+        std::any_of(aggressive.begin(), aggressive.end(), [](auto& l) { return narrows_view(l); });
+    if (unit.find("dailyaidecheck") != std::string::npos) {
+      EXPECT_TRUE(std::any_of(aggressive.begin(), aggressive.end(),
+                              [](auto& l) { return l.rfind("ProtectHome=", 0) == 0; }))
+          << "at aggressive the change remains possible";
+    }
+  }
+  EXPECT_GT(narrowed_at_aggressive, units.size() / 2);
+}
+
 TEST_F(HardenTest, TargetStopsTheWalkEarly) {
   write("hello.service", "[Service]\nExecStart=/usr/bin/python3 -m http.server 8080\n");
   TargetOptions o;

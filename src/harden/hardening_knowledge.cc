@@ -16,6 +16,10 @@ namespace {
 
 using nlohmann::json;
 
+// Descriptions are prose written by many hands ("daily AIDE check",
+// "Security audit and vulnerability scanner"): their patterns ignore case.
+constexpr auto kDescriptionSyntax = std::regex::ECMAScript | std::regex::icase;
+
 std::vector<std::string> strings(const json& j, const char* key) {
   std::vector<std::string> out;
   if (!j.contains(key)) return out;
@@ -75,6 +79,15 @@ bool parse_knowledge(std::string_view text, Knowledge& out, std::string& error) 
       d.binaries = strings(s, "binaries");
       d.arguments = strings(s, "arguments");
       for (const auto& a : d.arguments) std::regex check(a);  // throws on a bad pattern
+      d.descriptions = strings(s, "descriptions");
+      for (const auto& pattern : d.descriptions) {
+        try {
+          std::regex check(pattern, kDescriptionSyntax);
+        } catch (const std::regex_error& e) {
+          error = "signal " + d.name + ": bad description pattern '" + pattern + "': " + e.what();
+          return false;
+        }
+      }
       k.signals.push_back(std::move(d));
     }
     std::set<std::string> ids;
@@ -130,6 +143,22 @@ bool parse_knowledge(std::string_view text, Knowledge& out, std::string& error) 
       for (const auto& r : h.risk_if)
         if (!check(r.when, "entry " + h.id)) return false;
     }
+    // Rules of the whole file, applied by risk_for() to every entry, and
+    // the launchers that exec_wrappers.cc looks through.
+    if (doc.contains("risk_rules"))
+      for (const auto& r : doc.at("risk_rules")) {
+        auto from = parse_risk(r.at("from").get<std::string>());
+        auto to = parse_risk(r.at("to").get<std::string>());
+        if (!from || !to) {
+          error = "risk_rules: bad risk";
+          return false;
+        }
+        k.risk_rules.push_back({r.at("when").get<std::string>(), *from, *to, r.value("why", "")});
+        if (!check(k.risk_rules.back().when, "risk_rules")) return false;
+      }
+    for (auto& h : k.entries) h.risk_rules = k.risk_rules;
+    if (doc.contains("launchers") && !parse_launcher_table(doc.at("launchers"), k.launchers, error))
+      return false;
     out = std::move(k);
     return true;
   } catch (const std::exception& e) {
@@ -169,15 +198,24 @@ Signals evaluate_signals(const Knowledge& knowledge, const UnitFacts& facts) {
     for (const auto& c : facts.commands) {
       for (const auto& pattern : s.binaries)
         if (!c.binary.empty() && fnmatch(pattern.c_str(), c.binary.c_str(), 0) == 0) {
-          out[name] = c.key + "= runs " + c.binary;
+          // A command behind a wrapper says how the unit gets to it.
+          out[name] = c.via.empty() ? c.key + "= runs " + c.binary : c.via;
           return true;
         }
       for (const auto& pattern : s.arguments)
         if (std::regex_search(c.line, std::regex(pattern))) {
-          out[name] = c.key + "= runs \"" + c.line + "\"";
+          out[name] =
+              c.via.empty() ? c.key + "= runs \"" + c.line + "\"" : c.via + " (\"" + c.line + "\")";
           return true;
         }
     }
+    const std::string description = facts.last("Unit.Description");
+    if (!description.empty())
+      for (const auto& pattern : s.descriptions)
+        if (std::regex_search(description, std::regex(pattern, kDescriptionSyntax))) {
+          out[name] = "Description= says \"" + description + "\"";
+          return true;
+        }
     return false;
   };
   for (const auto& s : knowledge.signals) eval(s.name);
@@ -197,9 +235,15 @@ bool condition_holds(const std::string& condition, const Signals& signals, std::
 }
 
 Risk risk_for(const HardeningEntry& entry, const Signals& signals) {
+  Risk risk = entry.risk;
   for (const auto& r : entry.risk_if)
-    if (condition_holds(r.when, signals, nullptr)) return r.risk;
-  return entry.risk;
+    if (condition_holds(r.when, signals, nullptr)) {
+      risk = r.risk;
+      break;
+    }
+  for (const auto& rule : entry.risk_rules)
+    if (risk == rule.from && condition_holds(rule.when, signals, nullptr)) risk = rule.to;
+  return risk;
 }
 
 std::vector<std::string> unsafe_reasons(const HardeningEntry& entry, const Signals& signals) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harden/exec_wrappers.h"
 #include "harden/unit_facts.h"
 
 namespace hardnut {
@@ -22,13 +23,23 @@ const char* risk_name(Risk r);
 
 // A named condition read from the unit: true when one of `any` (facts or
 // other signals) holds, an Exec*= binary matches `binaries` (fnmatch on the
-// base name), or a whole Exec*= command line matches `arguments` (regex).
+// base name), a whole Exec*= command line matches `arguments` (regex), or
+// the unit's Description= matches `descriptions` (regex, ignoring case).
 struct SignalDef {
   std::string name;
   std::string means;
   std::vector<std::string> any;
   std::vector<std::string> binaries;
   std::vector<std::string> arguments;
+  std::vector<std::string> descriptions;
+};
+
+// A rule of the whole file ("risk_rules"): when `when` holds, an entry
+// whose risk for the unit would be `from` is `to` instead.
+struct RiskRule {
+  std::string when;
+  Risk from, to;
+  std::string why;
 };
 
 struct RiskOverride {
@@ -47,12 +58,15 @@ struct HardeningEntry {
   std::vector<RiskOverride> risk_if;   // first match wins
   unsigned since = 0;                  // oldest systemd version accepting the lines
   std::vector<std::string> unsafe_if;  // conditions: any true = known to break this unit
+  std::vector<RiskRule> risk_rules;    // the file's risk_rules, applied after risk_if
   bool requested = false;              // the user's --set line, not knowledge
 };
 
 struct Knowledge {
   std::vector<SignalDef> signals;
   std::vector<HardeningEntry> entries;
+  std::vector<RiskRule> risk_rules;  // also copied into every entry
+  LauncherTable launchers;           // how to look through wrappers (exec_wrappers.h)
 };
 
 // Parses the knowledge file; false and `error` on malformed input (unknown

@@ -108,6 +108,84 @@ TEST(HardeningKnowledge, AmbientCapabilitiesBlockOnlyTheirOwnDrops) {
   EXPECT_FALSE(unsafe_reasons(entry("ambient-capabilities-none"), caddy).empty());
 }
 
+TEST(HardeningKnowledge, RejectsBadDescriptionPattern) {
+  Knowledge k;
+  std::string error;
+  EXPECT_FALSE(parse_knowledge(R"j({"format": 1, "entries": [], "signals": [
+    {"name": "scanner", "descriptions": ["\\bintegrity (check"]}]})j",
+                               k, error));
+  EXPECT_NE(error.find("signal scanner"), std::string::npos) << error;
+  EXPECT_NE(error.find("integrity (check"), std::string::npos) << error;
+  EXPECT_TRUE(parse_knowledge(R"j({"format": 1, "entries": [], "signals": [
+    {"name": "scanner", "descriptions": ["\\bintegrity (check|scan)"]}]})j",
+                              k, error))
+      << error;
+  ASSERT_EQ(k.signals.size(), 1u);
+  EXPECT_EQ(k.signals[0].descriptions.size(), 1u);
+}
+
+UnitFacts facts_described(const std::string& description, const std::string& command) {
+  UnitFacts f = facts_running(command);
+  f.settings["Unit.Description"] = {description};
+  return f;
+}
+
+// The program (a wrapper script here) says nothing; the unit's
+// Description= does, in any case, and is the evidence.
+TEST(HardeningKnowledge, DescriptionMatchGivesEvidence) {
+  Knowledge k;
+  std::string error;
+  ASSERT_TRUE(parse_knowledge(R"j({"format": 1, "entries": [], "signals": [
+    {"name": "scanner", "descriptions": ["\\bfile integrity\\b"]},
+    {"name": "wide", "any": ["scanner"]}]})j",
+                              k, error))
+      << error;
+  Signals s = evaluate_signals(k, facts_described("Daily File Integrity check", "/usr/bin/run"));
+  EXPECT_EQ(s["scanner"], "Description= says \"Daily File Integrity check\"");
+  EXPECT_EQ(s["wide"], s["scanner"]);
+  EXPECT_FALSE(evaluate_signals(k, facts_described("integrity of files", "/usr/bin/run"))
+                   .count("scanner"));
+
+  Signals aide = evaluate_signals(builtin_knowledge(),
+                                  facts_described("daily AIDE check", "/usr/share/aide/bin/run"));
+  EXPECT_EQ(aide["integrity_scanner"], "Description= says \"daily AIDE check\"");
+  EXPECT_TRUE(aide.count("wide_view"));
+  // A wrapper hides borgmatic from the binaries; the description names it.
+  Signals borg = evaluate_signals(builtin_knowledge(),
+                                  facts_described("borgmatic backup", "systemd-inhibit --who=x"));
+  EXPECT_EQ(borg["backup"], "Description= says \"borgmatic backup\"");
+  // Not every mention of a word is the class: a backup MX, Swift's object
+  // store containers, a mail filter talking to a virus scanner.
+  for (const char* d : {"Postfix backup MX relay", "OpenStack Swift container server",
+                        "Interface between MTA and virus scanner/content filters"})
+    EXPECT_FALSE(evaluate_signals(builtin_knowledge(), facts_described(d, "/usr/bin/run"))
+                     .count("wide_view"))
+        << d;
+}
+
+// For services that must see the whole system, every change that narrows
+// what they see is aggressive (possible, never below), whatever lowered
+// the risk before; what is known to break them is unchanged.
+TEST(HardeningKnowledge, WideViewMakesFileSystemVisibilityAggressive) {
+  Signals wide = {{"wide_view", "integrity_scanner: ExecStart= runs aide"},
+                  {"user_set", "User=_aide"},
+                  {"writable_paths_declared", "StateDirectory=aide"}};
+  Signals plain = {{"user_set", "User=_aide"}, {"writable_paths_declared", "StateDirectory=aide"}};
+  for (const char* id : {"private-tmp", "private-devices", "private-users", "protect-home-yes",
+                         "protect-home-tmpfs", "protect-home-read-only", "protect-system-strict",
+                         "protect-proc-invisible", "proc-subset-pid", "device-policy-closed"}) {
+    const HardeningEntry& e = entry(id);
+    ASSERT_FALSE(e.risk_if.empty()) << id;
+    EXPECT_EQ(e.risk_if.front().when, "wide_view") << id;
+    EXPECT_EQ(risk_for(e, wide), Risk::kAggressive) << id;
+    EXPECT_EQ(unsafe_reasons(e, wide), unsafe_reasons(e, plain)) << id;
+  }
+  EXPECT_EQ(risk_for(entry("protect-system-strict"), plain), Risk::kStandard);
+  EXPECT_EQ(risk_for(entry("private-tmp"), plain), Risk::kSafe);
+  // Read-only changes of the system directories keep their risk.
+  EXPECT_EQ(risk_for(entry("protect-system-full"), wide), entry("protect-system-full").risk);
+}
+
 TEST(HardeningKnowledge, RiskOverridesDependOnTheUnit) {
   const HardeningEntry& e = entry("capability-sys-admin");
   Signals root = {{"runs_as_root", "User= is not set"}};

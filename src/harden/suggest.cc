@@ -25,6 +25,26 @@ std::string gain_text(const Suggestion& s) {
   return g ? "-" + format_tenths(g) : "<0.1";
 }
 
+// What the unit runs behind its Exec*= lines (exec_wrappers.h), and a
+// warning when that could not be determined.
+std::string wrapper_text(const SuggestResult& r) {
+  std::string out;
+  size_t shown = 0, derived = 0;
+  for (const auto& c : r.facts.commands)
+    if (!c.via.empty() && ++derived <= 10) {
+      out += "  " + c.via + "\n";
+      ++shown;
+    }
+  if (derived > shown)
+    out += "  ... and " + std::to_string(derived - shown) + " more (--format=json lists them)\n";
+  if (!out.empty()) out = "\nWhat it runs, through its wrappers:\n" + out;
+  auto unknown = r.signals.find("program_unknown");
+  if (unknown != r.signals.end())
+    out += "\nWhat this unit runs could not be determined: " + unknown->second +
+           "; changes that depend on it are treated as aggressive.\n";
+  return out;
+}
+
 void render_block(std::string& out, const Suggestion& s, const OutputStyle& style) {
   const char* arrow = style.utf8 ? "→" : "->";
   char head[160];
@@ -104,7 +124,8 @@ SuggestResult suggest(const HardeningTarget& target, const Knowledge& knowledge,
 std::string render_suggestions(const SuggestResult& r, const std::string& unit_id,
                                const OutputStyle& style) {
   std::string out = unit_id + ": exposure " + exposure_label(r.base.assessment.exposure, style) +
-                    "\nEach change was scored by re-assessing the unit with it in place.\n";
+                    "\nEach change was scored by re-assessing the unit with it in place.\n" +
+                    wrapper_text(r);
   size_t plain = 0, own = 0;
   for (const auto& s : r.suggestions) {
     plain += s.plain();
@@ -143,6 +164,11 @@ std::string render_suggestions_json(const SuggestResult& r, const std::string& u
   doc["exposure"] = r.base.assessment.exposure / 10.0;
   doc["signals"] = json::object();
   for (const auto& [name, why] : r.signals) doc["signals"][name] = why;
+  doc["runs"] = json::array();  // what the Exec*= lines run behind their wrappers
+  for (const auto& c : r.facts.commands)
+    if (!c.via.empty())
+      doc["runs"].push_back(
+          {{"key", c.key}, {"command", c.line}, {"binary", c.binary}, {"via", c.via}});
   doc["suggestions"] = json::array();
   for (const auto& s : r.suggestions) {
     json j;

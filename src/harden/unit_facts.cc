@@ -1,6 +1,7 @@
 #include "harden/unit_facts.h"
 
 #include <algorithm>
+#include <map>
 
 #include "assess/unit.h"
 #include "base/values.h"
@@ -229,6 +230,44 @@ void derive_facts(UnitFacts& f) {
       facts.emplace("ambient_has:" + word, "AmbientCapabilities=" + v);
     }
   }
+  // Read access to every file, granted on purpose: CAP_DAC_READ_SEARCH or
+  // CAP_DAC_OVERRIDE in AmbientCapabilities= (a service user gets them only
+  // this way), or kept in a bounding set the unit narrows itself, unless
+  // that set also keeps CAP_SETUID or CAP_SETGID: root daemons that switch
+  // users keep the DAC capabilities to reach their own files after the
+  // switch (openvpn, arpwatch, rtkit). Lines apply in order: a "~" line
+  // takes capabilities away again.
+  for (const char* key : {"AmbientCapabilities", "CapabilityBoundingSet"}) {
+    std::map<std::string, std::string> kept;  // capability -> the line keeping it
+    for (const auto& v : f.all(sec + "." + key)) {
+      bool inverted = !v.empty() && v[0] == '~';
+      std::string_view rest = inverted ? std::string_view(v).substr(1) : std::string_view(v);
+      std::string word;
+      while (extract_word(&rest, &word, Quotes::kUnquote) == WordResult::kWord) {
+        for (char& c : word) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+        if (word.rfind("CAP_", 0) != 0) word = "CAP_" + word;
+        if (inverted)
+          kept.erase(word);
+        else
+          kept[word] = std::string(key) + "=" + v;
+      }
+    }
+    if (std::string_view(key) == "CapabilityBoundingSet" &&
+        (kept.count("CAP_SETUID") || kept.count("CAP_SETGID")))
+      continue;
+    for (const char* cap : {"CAP_DAC_READ_SEARCH", "CAP_DAC_OVERRIDE"})
+      if (kept.count(cap)) {
+        fact("reads_all_files", kept[cap]);
+        break;
+      }
+  }
+  for (const auto& rw : f.all(sec + ".ReadWritePaths")) {
+    std::string_view rest = rw;
+    std::string word;
+    while (extract_word(&rest, &word, Quotes::kUnquote) == WordResult::kWord)
+      if (word.substr(std::min(word.find_first_not_of("-+"), word.size())) == "/")
+        fact("writes_whole_fs", "ReadWritePaths=" + rw);
+  }
   if (!f.all(sec + ".DeviceAllow").empty())
     fact("device_allow_set", "DeviceAllow=" + f.all(sec + ".DeviceAllow").front());
   if (!f.all(sec + ".SupplementaryGroups").empty())
@@ -285,7 +324,10 @@ const std::vector<std::string>& known_fact_names() {
                                                  "supplementary_groups",
                                                  "delegates_cgroups",
                                                  "shell_wrapper",
-                                                 "ambient_inverted"};
+                                                 "ambient_inverted",
+                                                 "program_unknown",
+                                                 "reads_all_files",
+                                                 "writes_whole_fs"};
   return names;
 }
 

@@ -18,6 +18,10 @@ struct RunCommand {
   std::string binary;             // base name of argv[0]
   std::string line;               // the command, words joined by single spaces
   bool privileged = false;        // "+" or "!" prefix: runs outside the sandbox
+  // Empty for an Exec*= line; for a command found behind it (through a
+  // wrapper, an interpreter or a script: exec_wrappers.h), how the unit gets
+  // there: "ExecStart= runs /usr/sbin/apachectl, which runs /usr/sbin/apache2".
+  std::string via;
 };
 
 // A directive the unit's own files set (its fragment or a drop-in; not

@@ -91,6 +91,44 @@ TEST_F(UnitFactsTest, AmbientCapabilitiesOneFactEach) {
   EXPECT_EQ(f.facts.count("ambient_inverted"), 0u);
 }
 
+// AIDE's unit grants its service user the power to read every file, and
+// borgmatic's keeps it in a bounding set of two; a root daemon keeping the
+// DAC capabilities among its user-switching ones is not such a grant.
+TEST_F(UnitFactsTest, ReadAccessToEveryFileIsAFact) {
+  write("aide.service",
+        "[Service]\nUser=_aide\nAmbientCapabilities=CAP_DAC_READ_SEARCH CAP_AUDIT_WRITE\n"
+        "ExecStart=/usr/bin/aide --check\n");
+  EXPECT_EQ(facts("aide.service").facts.at("reads_all_files"),
+            "AmbientCapabilities=CAP_DAC_READ_SEARCH CAP_AUDIT_WRITE");
+  write("borg.service",
+        "[Service]\nCapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_NET_RAW\nExecStart=/usr/bin/borg\n");
+  EXPECT_EQ(facts("borg.service").facts.count("reads_all_files"), 1u);
+  // Taken away again by a later inverted line, or only in an inverted one.
+  EXPECT_EQ(facts("borg.service", {"CapabilityBoundingSet=~CAP_DAC_READ_SEARCH"})
+                .facts.count("reads_all_files"),
+            0u);
+  write("vpn.service",
+        "[Service]\nCapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_DAC_OVERRIDE\n"
+        "CapabilityBoundingSet=~CAP_SYS_ADMIN\nExecStart=/usr/sbin/openvpn\n");
+  EXPECT_EQ(facts("vpn.service").facts.count("reads_all_files"), 0u);
+  EXPECT_EQ(facts("vpn.service", {"CapabilityBoundingSet=", "CapabilityBoundingSet=CAP_DAC_OVERRIDE"})
+                .facts.at("reads_all_files"),
+            "CapabilityBoundingSet=CAP_DAC_OVERRIDE");
+  write("rtkit.service",
+        "[Service]\nCapabilityBoundingSet=CAP_SYS_NICE CAP_DAC_READ_SEARCH CAP_SETUID\n"
+        "ExecStart=/usr/libexec/rtkit-daemon\n");
+  EXPECT_EQ(facts("rtkit.service").facts.count("reads_all_files"), 0u);
+  EXPECT_EQ(facts("vpn.service", {"AmbientCapabilities=dac_override"}).facts.at("reads_all_files"),
+            "AmbientCapabilities=dac_override");
+}
+
+TEST_F(UnitFactsTest, ReadWritePathsOfTheRootIsAFact) {
+  write("a.service", "[Service]\nExecStart=/bin/true\nReadWritePaths=/var/lib/a -/\n");
+  EXPECT_EQ(facts("a.service").facts.at("writes_whole_fs"), "ReadWritePaths=/var/lib/a -/");
+  write("b.service", "[Service]\nExecStart=/bin/true\nReadWritePaths=/var /srv\n");
+  EXPECT_EQ(facts("b.service").facts.count("writes_whole_fs"), 0u);
+}
+
 TEST_F(UnitFactsTest, MissingUnitHasNoFacts) {
   UnitFacts f = facts("nope.service");
   EXPECT_TRUE(f.facts.empty());

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "base/subprocess.h"
@@ -54,7 +55,7 @@ std::string seconds_text(double s) {
 
 class Verification {
  public:
-  Verification(const VerifyOptions& o, const JournalBaseline& b, std::ostream& log)
+  Verification(const VerifyOptions& o, const ServiceBaseline& b, std::ostream& log)
       : o_(o), baseline_(b), log_(log) {}
 
   VerifyReport run() {
@@ -63,7 +64,8 @@ class Verification {
                      return step("check", [&] { return check(c); });
                    });
     if (started && !o_.quick && step("second-restart", [&] { return restart_and_check(); }) &&
-        step("reload", [&] { return reload(); }) && step("soak", [&] { return soak(); }))
+        step("reload", [&] { return reload(); }) && step("soak", [&] { return soak(); }) &&
+        step("footprint", [&] { return footprint(); }))
       step("journal", [&] { return journal(); });
     report_.ok = !report_.interrupted &&
                  std::none_of(report_.steps.begin(), report_.steps.end(),
@@ -96,7 +98,10 @@ class Verification {
     }
     report_.steps.push_back({name, r.status, r.detail});
     static const char* words[] = {"ok", "FAILED", "skipped"};
-    log_ << "hardnut: verify: " << words[r.status] << " " << name << ": " << r.detail << "\n";
+    // One line each; the whole detail is in the report.
+    std::string first = r.detail.substr(0, r.detail.find('\n'));
+    if (first.size() < r.detail.size()) first += " [...]";
+    log_ << "hardnut: verify: " << words[r.status] << " " << name << ": " << first << "\n";
     return r.status != VerifyStep::kFailed;
   }
 
@@ -117,7 +122,8 @@ class Verification {
     std::map<std::string, std::string> props;
     ProcessResult r =
         run_process({o_.systemctl, "show", "-p", "ActiveState", "-p", "SubState", "-p", "Result",
-                     "-p", "NRestarts", "-p", "Type", "-p", "ExecReload", o_.unit},
+                     "-p", "NRestarts", "-p", "Type", "-p", "ExecReload", "-p", "ControlGroup",
+                     o_.unit},
                     30);
     for (const auto& line : split_lines_of(r.output)) {
       size_t eq = line.find('=');
@@ -169,6 +175,7 @@ class Verification {
   }
 
   // A check, retried while the service may still be starting up.
+ public:
   Outcome check(const std::string& command) {
     auto until = Clock::now() + ms(o_.check_timeout_seconds);
     ProcessResult r;
@@ -223,6 +230,28 @@ class Verification {
     return ok("up for " + seconds_text(o_.soak_seconds) + ", never restarted" + checks_note());
   }
 
+  Outcome footprint() {
+    if (!baseline_.footprint.taken) return skipped("the unit was not running before the change");
+    if (oneshot()) return skipped("a oneshot service has nothing to keep running");
+    Footprint now = footprint_of(cgroup_pids(show()["ControlGroup"]));
+    if (!now.taken) return failed("no process of " + o_.unit + " could be read");
+    auto lost = lost_footprint(baseline_.footprint, now);
+    if (lost.empty())
+      return ok("listens on " + std::to_string(now.listens.size()) + " socket(s), writes " +
+                std::to_string(now.writes.size()) + " file(s), as before the change");
+    std::string detail = "it no longer does what it did before the change: ";
+    for (size_t i = 0; i < lost.size(); ++i) detail += (i ? "; " : "") + lost[i];
+    return failed(detail);
+  }
+
+ public:
+  Footprint current_footprint() {
+    auto props = show();
+    if (props["ActiveState"] != "active") return {};
+    return footprint_of(cgroup_pids(props["ControlGroup"]));
+  }
+
+ private:
   Outcome journal() {
     ProcessResult r =
         run_process({o_.journalctl, "-u", o_.unit, "--since",
@@ -245,12 +274,12 @@ class Verification {
 
   std::string journal_tail() {
     ProcessResult r =
-        run_process({o_.journalctl, "-u", o_.unit, "-n", "15", "--no-pager", "-o", "cat"}, 30);
-    return r.started && !r.output.empty() ? tail_lines(r.output, 15) : "";
+        run_process({o_.journalctl, "-u", o_.unit, "-n", "8", "--no-pager", "-o", "cat"}, 30);
+    return r.started && !r.output.empty() ? tail_lines(r.output, 8) : "";
   }
 
   const VerifyOptions& o_;
-  const JournalBaseline& baseline_;
+  const ServiceBaseline& baseline_;
   std::ostream& log_;
   VerifyReport report_;
   std::string last_state_;
@@ -276,8 +305,13 @@ std::vector<std::string> denial_lines(const std::string& journal) {
   return out;
 }
 
-JournalBaseline journal_baseline(const VerifyOptions& o) {
-  JournalBaseline b;
+ServiceBaseline service_baseline(const VerifyOptions& o) {
+  ServiceBaseline b;
+  {
+    std::ostringstream quiet;
+    ServiceBaseline none;
+    b.footprint = Verification(o, none, quiet).current_footprint();
+  }
   b.since_epoch = static_cast<long long>(std::time(nullptr));
   ProcessResult r =
       run_process({o.journalctl, "-u", o.unit, "-n", "5000", "-o", "cat", "--no-pager", "-q"}, 60);
@@ -285,7 +319,7 @@ JournalBaseline journal_baseline(const VerifyOptions& o) {
   return b;
 }
 
-JournalBaseline starting_now(JournalBaseline b) {
+ServiceBaseline starting_now(ServiceBaseline b) {
   auto now = std::chrono::system_clock::now();
   auto next = std::chrono::ceil<std::chrono::seconds>(now + std::chrono::milliseconds(1));
   std::this_thread::sleep_until(next);
@@ -293,7 +327,17 @@ JournalBaseline starting_now(JournalBaseline b) {
   return b;
 }
 
-VerifyReport verify_service(const VerifyOptions& options, const JournalBaseline& baseline,
+std::string failing_check(const VerifyOptions& options) {
+  std::ostringstream quiet;
+  Verification v(options, ServiceBaseline{}, quiet);
+  for (const auto& c : options.checks) {
+    auto r = v.check(c);
+    if (r.status == VerifyStep::kFailed) return r.detail;
+  }
+  return "";
+}
+
+VerifyReport verify_service(const VerifyOptions& options, const ServiceBaseline& baseline,
                             std::ostream& log) {
   return Verification(options, baseline, log).run();
 }

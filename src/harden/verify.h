@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "harden/footprint.h"
+
 namespace hardnut {
 
 struct VerifyOptions {
@@ -31,7 +33,7 @@ struct VerifyOptions {
 
 struct VerifyStep {
   enum Status { kOk, kFailed, kSkipped };
-  std::string name;  // restart, check, second-restart, reload, soak, journal
+  std::string name;  // restart, check, second-restart, reload, soak, footprint, journal
   Status status = kOk;
   std::string detail;
 };
@@ -43,11 +45,12 @@ struct VerifyReport {
   std::string failure;            // the failed step and what it saw, journal lines included
 };
 
-// What the journal said about the unit before the change, for telling new
-// denials from old ones.
-struct JournalBaseline {
+// The service before the change: what its journal said (to tell new
+// denials from old ones) and what it was seen doing.
+struct ServiceBaseline {
   long long since_epoch = 0;      // the change was made at or after this second
   std::set<std::string> denials;  // normalized denial lines seen before
+  Footprint footprint;            // not taken when the unit was not running
 };
 
 // The lines of the unit's journal that look like a sandbox denial (seccomp
@@ -56,19 +59,26 @@ struct JournalBaseline {
 std::vector<std::string> denial_lines(const std::string& journal);
 std::string normalize_journal_line(const std::string& line);
 
-// Reads the baseline now, before anything changes.
-JournalBaseline journal_baseline(const VerifyOptions& options);
+// Reads the baseline now, before anything changes. The footprint goes
+// through systemctl show ControlGroup= and /proc.
+ServiceBaseline service_baseline(const VerifyOptions& options);
 // The same baseline for a later run: waits for the next full second (the
 // journal is read --since a second) so that nothing logged before now counts.
-JournalBaseline starting_now(JournalBaseline baseline);
+ServiceBaseline starting_now(ServiceBaseline baseline);
 
 // daemon-reload, restart (a oneshot: one successful run), every check, a
 // second restart and the checks again, reload where the unit has
 // ExecReload=, the soak (still active, never restarted by the manager, the
-// checks once more), and no new denial in the journal since `baseline`.
+// checks once more), the footprint (still listening and writing where it
+// did before), and no new denial in the journal since `baseline`.
 // Stops at the first failure. Progress lines go to `log`.
-VerifyReport verify_service(const VerifyOptions& options, const JournalBaseline& baseline,
+VerifyReport verify_service(const VerifyOptions& options, const ServiceBaseline& baseline,
                             std::ostream& log);
+
+// Runs every check once against the service as it is (retried as in the
+// battery); "" when all pass, else the first failure. Before a change: a
+// check that fails already would blame the change for nothing.
+std::string failing_check(const VerifyOptions& options);
 
 // "ok restart: active (running)" lines, one per step, for the user.
 std::string render_report(const VerifyReport& report);

@@ -12,6 +12,8 @@
 #include "assess/checks.h"
 #include "assess/unit.h"
 #include "directives/directives.h"
+#include "harden/exec_wrappers.h"
+#include "harden/hardening_knowledge.h"
 #include "unit/unit_name_mangle.h"
 
 namespace hardnut {
@@ -213,7 +215,10 @@ ScoreResult HardeningTarget::score_with_dropin(const std::string& file_name,
 UnitFacts HardeningTarget::facts(const std::vector<std::string>& extra) const {
   std::vector<std::string> lines = options_.set_lines;
   lines.insert(lines.end(), extra.begin(), extra.end());
-  return collect_unit_facts(*index_, load_name_, lines);
+  UnitFacts f = collect_unit_facts(*index_, load_name_, lines);
+  // What the Exec*= lines really run, read below the unit's root.
+  look_through_wrappers(f, *root_, builtin_knowledge().launchers);
+  return f;
 }
 
 }  // namespace hardnut

@@ -91,9 +91,13 @@ TEST_F(WhatIfTest, TemplateDropinGoesToTheTemplate) {
 TEST_F(WhatIfTest, BadUnitsAreErrors) {
   TargetOptions o;
   std::string err;
-  o.unit = "notaunit";
+  o.unit = "dir/notaunit";  // a path, so not a name to mangle
   EXPECT_FALSE(HardeningTarget::open(o, env_, err));
   EXPECT_NE(err.find("Invalid argument"), std::string::npos) << err;
+  o.unit = "notaunit";  // a name as typed: notaunit.service
+  err.clear();
+  EXPECT_FALSE(HardeningTarget::open(o, env_, err));
+  EXPECT_NE(err.find("Unit notaunit.service not found"), std::string::npos) << err;
   o.unit = "missing.service";
   EXPECT_FALSE(HardeningTarget::open(o, env_, err));
   EXPECT_NE(err.find("not found"), std::string::npos) << err;

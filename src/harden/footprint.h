@@ -1,0 +1,36 @@
+// What a running service is seen doing, read from /proc: the sockets it
+// listens on in the manager's network namespace and the files it holds
+// open for writing. Taken before a change and again after the soak, it
+// tells a service that is up but no longer does its job: rsyslog under
+// ProtectSystem=strict stays active without a word in its journal, but it
+// no longer holds /var/log/syslog; a server under PrivateNetwork= listens
+// in a namespace of its own, where no client reaches it.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hardnut {
+
+struct Footprint {
+  bool taken = false;             // processes were found and read
+  std::set<std::string> listens;  // "tcp 0.0.0.0:80", "udp [::]:53", "unix /run/x.sock"
+  std::set<std::string> writes;   // "/var/log/syslog": regular files open for writing
+};
+
+// The processes of a unit's control group ("/system.slice/x.service", as
+// systemctl shows ControlGroup=), its sub-groups included; empty when the
+// group does not exist (the unit is not running).
+std::vector<int> cgroup_pids(const std::string& control_group);
+
+// The footprint of `pids`, sockets matched against the network namespace
+// of `namespace_pid` (PID 1: the manager's), under `proc`.
+Footprint footprint_of(const std::vector<int>& pids, int namespace_pid = 1,
+                       const std::string& proc = "/proc");
+
+// What `before` had and `after` lacks, one line each ("no longer listens
+// on tcp 0.0.0.0:80"). Nothing when either was not taken.
+std::vector<std::string> lost_footprint(const Footprint& before, const Footprint& after);
+
+}  // namespace hardnut
