@@ -12,9 +12,9 @@
 #include "assess/assessment.h"
 #include "assess/checks.h"
 #include "assess/policy.h"
-#include "unit/unit_name_mangle.h"
 #include "report/output_style.h"
 #include "report/report.h"
+#include "unit/unit_name_mangle.h"
 
 namespace hardnut {
 

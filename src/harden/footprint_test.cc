@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <filesystem>
 
-
 namespace hardnut {
 namespace {
 
@@ -51,7 +50,7 @@ TEST(Footprint, SeesListeningSocketsAndFilesOpenForWriting) {
   auto lost = lost_footprint(f, g);
   EXPECT_NE(std::find(lost.begin(), lost.end(), "no longer listens on " + listen_desc), lost.end());
   EXPECT_NE(std::find(lost.begin(), lost.end(), "no longer holds " + path + " open for writing"),
-              lost.end());
+            lost.end());
   close(reader);
   fs::remove_all(dir);
 }

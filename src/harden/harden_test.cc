@@ -116,22 +116,22 @@ TEST_F(HardenTest, WideViewServicesKeepTheirViewBelowAggressive) {
         "[Unit]\nDescription=Prometheus exporter for machine metrics\n[Service]\n"
         "User=prometheus\nExecStart=/usr/bin/prometheus-node-exporter $ARGS\n");
   std::vector<std::string> units = {(dir_ / "prometheus-node-exporter.service").string()};
-  for (const char* u : {
-           // file integrity and security scanners
-           "aide-common/dailyaidecheck.service", "lynis/lynis.service",
-           "fapolicyd/fapolicyd.service", "auditd/auditd.service",
-           // backups (borgmatic runs behind systemd-inhibit: its description says it)
-           "borgmatic/borgmatic.service", "pgbackrest/pgbackrest.service",
-           "cinder-backup/cinder-backup.service",
-           // monitoring and inventory agents
-           "nagios-nrpe-server/nagios-nrpe-server.service", "nrpe-ng/nrpe-ng.service",
-           "nagios4-common/nagios4.service", "icinga2-bin/icinga2.service",
-           "glances/glances.service", "sysstat/sysstat-collect.service", "sysstat/sysstat.service",
-           "sysstat/sysstat-summary.service", "cfengine3/cf-monitord.service",
-           "sinfo/sinfo.service", "open-vm-tools/open-vm-tools.service",
-           // one of each other class
-           "packagekit/packagekit.service", "oddjob/oddjobd.service", "docker.io/docker.service",
-           "usbguard/usbguard-dbus.service"})
+  for (const char* u :
+       {// file integrity and security scanners
+        "aide-common/dailyaidecheck.service", "lynis/lynis.service", "fapolicyd/fapolicyd.service",
+        "auditd/auditd.service",
+        // backups (borgmatic runs behind systemd-inhibit: its description says it)
+        "borgmatic/borgmatic.service", "pgbackrest/pgbackrest.service",
+        "cinder-backup/cinder-backup.service",
+        // monitoring and inventory agents
+        "nagios-nrpe-server/nagios-nrpe-server.service", "nrpe-ng/nrpe-ng.service",
+        "nagios4-common/nagios4.service", "icinga2-bin/icinga2.service", "glances/glances.service",
+        "sysstat/sysstat-collect.service", "sysstat/sysstat.service",
+        "sysstat/sysstat-summary.service", "cfengine3/cf-monitord.service", "sinfo/sinfo.service",
+        "open-vm-tools/open-vm-tools.service",
+        // one of each other class
+        "packagekit/packagekit.service", "oddjob/oddjobd.service", "docker.io/docker.service",
+        "usbguard/usbguard-dbus.service"})
     units.push_back((corpus_dir() / u).string());
   size_t narrowed_at_aggressive = 0;
   for (const auto& unit : units) {
@@ -149,9 +149,9 @@ TEST_F(HardenTest, WideViewServicesKeepTheirViewBelowAggressive) {
     narrowed_at_aggressive +=
         std::any_of(aggressive.begin(), aggressive.end(), [](auto& l) { return narrows_view(l); });
     if (unit.find("dailyaidecheck") != std::string::npos) {
-      EXPECT_TRUE(std::any_of(aggressive.begin(), aggressive.end(),
-                              [](auto& l) { return l.rfind("ProtectHome=", 0) == 0; }))
-          << "at aggressive the change remains possible";
+      EXPECT_TRUE(std::any_of(aggressive.begin(), aggressive.end(), [](auto& l) {
+        return l.rfind("ProtectHome=", 0) == 0;
+      })) << "at aggressive the change remains possible";
     }
   }
   EXPECT_GT(narrowed_at_aggressive, units.size() / 2);

@@ -143,8 +143,8 @@ TEST(HardeningKnowledge, DescriptionMatchGivesEvidence) {
   Signals s = evaluate_signals(k, facts_described("Daily File Integrity check", "/usr/bin/run"));
   EXPECT_EQ(s["scanner"], "Description= says \"Daily File Integrity check\"");
   EXPECT_EQ(s["wide"], s["scanner"]);
-  EXPECT_FALSE(evaluate_signals(k, facts_described("integrity of files", "/usr/bin/run"))
-                   .count("scanner"));
+  EXPECT_FALSE(
+      evaluate_signals(k, facts_described("integrity of files", "/usr/bin/run")).count("scanner"));
 
   Signals aide = evaluate_signals(builtin_knowledge(),
                                   facts_described("daily AIDE check", "/usr/share/aide/bin/run"));

@@ -101,7 +101,8 @@ TEST_F(UnitFactsTest, ReadAccessToEveryFileIsAFact) {
   EXPECT_EQ(facts("aide.service").facts.at("reads_all_files"),
             "AmbientCapabilities=CAP_DAC_READ_SEARCH CAP_AUDIT_WRITE");
   write("borg.service",
-        "[Service]\nCapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_NET_RAW\nExecStart=/usr/bin/borg\n");
+        "[Service]\nCapabilityBoundingSet=CAP_DAC_READ_SEARCH "
+        "CAP_NET_RAW\nExecStart=/usr/bin/borg\n");
   EXPECT_EQ(facts("borg.service").facts.count("reads_all_files"), 1u);
   // Taken away again by a later inverted line, or only in an inverted one.
   EXPECT_EQ(facts("borg.service", {"CapabilityBoundingSet=~CAP_DAC_READ_SEARCH"})
@@ -111,9 +112,10 @@ TEST_F(UnitFactsTest, ReadAccessToEveryFileIsAFact) {
         "[Service]\nCapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_DAC_OVERRIDE\n"
         "CapabilityBoundingSet=~CAP_SYS_ADMIN\nExecStart=/usr/sbin/openvpn\n");
   EXPECT_EQ(facts("vpn.service").facts.count("reads_all_files"), 0u);
-  EXPECT_EQ(facts("vpn.service", {"CapabilityBoundingSet=", "CapabilityBoundingSet=CAP_DAC_OVERRIDE"})
-                .facts.at("reads_all_files"),
-            "CapabilityBoundingSet=CAP_DAC_OVERRIDE");
+  EXPECT_EQ(
+      facts("vpn.service", {"CapabilityBoundingSet=", "CapabilityBoundingSet=CAP_DAC_OVERRIDE"})
+          .facts.at("reads_all_files"),
+      "CapabilityBoundingSet=CAP_DAC_OVERRIDE");
   write("rtkit.service",
         "[Service]\nCapabilityBoundingSet=CAP_SYS_NICE CAP_DAC_READ_SEARCH CAP_SETUID\n"
         "ExecStart=/usr/libexec/rtkit-daemon\n");

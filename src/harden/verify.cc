@@ -120,11 +120,10 @@ class Verification {
 
   std::map<std::string, std::string> show() {
     std::map<std::string, std::string> props;
-    ProcessResult r =
-        run_process({o_.systemctl, "show", "-p", "ActiveState", "-p", "SubState", "-p", "Result",
-                     "-p", "NRestarts", "-p", "Type", "-p", "ExecReload", "-p", "ControlGroup",
-                     o_.unit},
-                    30);
+    ProcessResult r = run_process(
+        {o_.systemctl, "show", "-p", "ActiveState", "-p", "SubState", "-p", "Result", "-p",
+         "NRestarts", "-p", "Type", "-p", "ExecReload", "-p", "ControlGroup", o_.unit},
+        30);
     for (const auto& line : split_lines_of(r.output)) {
       size_t eq = line.find('=');
       if (eq != std::string::npos) props[line.substr(0, eq)] = line.substr(eq + 1);

@@ -610,11 +610,33 @@ class Suite:
                                expect=(3,), must_name=(("ProtectSystem=strict", "DynamicUser=yes"),),
                                evidence="Read-only file system")
         self.note_worse(std, agg)
+        self.denial_control(unit)
+
+    def denial_control(self, unit):
+        """The journal check of this test can fail: with /var/lib/stateful-app
+        read-only the app dies with "Read-only file system", and denials()
+        must see that as new."""
+        path = "/etc/systemd/system/%s.d/60-hardnut-test-readonly.conf" % unit
+        self.live.write(path, "[Service]\nReadOnlyPaths=/var/lib/stateful-app\n")
+        try:
+            self.live.exec("systemctl", "daemon-reload")
+            fin = self.live.inside("finish", unit, STATEFUL_CHECK, "3", "")
+        finally:
+            os.unlink(self.live.path(path))
+        new = {k for k in denials(fin["since_restart"]) if k not in self.baseline_denials.get(unit, {})}
+        log("%-48s probe %s, new denials %d" % ("stateful-app denial control", fin["probe"], len(new)))
+        if fin["probe"] or not new:
+            self.fail("stateful-app with a read-only state directory: probe %s, new denials %s "
+                      "(the journal check must see it)" % (fin["probe"], sorted(new)))
+        ok, why = self.works(unit, STATEFUL_CHECK)
+        if not ok:
+            self.fail("stateful-app does not work again after the denial control: " + why)
 
     def note_worse(self, std, agg):
         """Not a failure, but worth saying: bisection kept a drop-in with a
         higher exposure than the standard level's."""
-        if std.get("after") is not None and agg.get("after") is not None and agg["after"] > std["after"]:
+        if (agg.get("rc") == 3 and std.get("after") is not None and agg.get("after") is not None
+                and agg["after"] > std["after"]):
             with LOCK:
                 self.notes.append("%s: the aggressive drop-in bisection kept (%.1f) is worse than "
                                   "the standard one (%.1f)" % (agg["daemon"], agg["after"], std["after"]))
