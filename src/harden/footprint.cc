@@ -102,12 +102,10 @@ bool writable(const std::string& fdinfo) {
   return false;
 }
 
-// Files whose writes say nothing about the service's job, or that move on
-// their own: scratch space, devices, kernel files, memory files.
-bool telling_file(const std::string& path) {
+bool telling_file(const std::string& path, const std::vector<std::string>& scratch) {
   if (path.empty() || path[0] != '/') return false;
   if (path.size() > 10 && path.compare(path.size() - 10, 10, " (deleted)") == 0) return false;
-  for (const char* p : {"/dev/", "/proc/", "/sys/", "/tmp/", "/var/tmp/", "/run/", "/memfd:"})
+  for (const auto& p : scratch)
     if (path.rfind(p, 0) == 0) return false;
   return true;
 }
@@ -135,7 +133,8 @@ std::vector<int> cgroup_pids(const std::string& control_group) {
   return pids;
 }
 
-Footprint footprint_of(const std::vector<int>& pids, int namespace_pid, const std::string& proc) {
+Footprint footprint_of(const std::vector<int>& pids, int namespace_pid, const std::string& proc,
+                       const std::vector<std::string>& scratch) {
   Footprint f;
   auto sockets = listening_sockets(proc + "/" + std::to_string(namespace_pid) + "/net");
   for (int pid : pids) {
@@ -148,7 +147,7 @@ Footprint footprint_of(const std::vector<int>& pids, int namespace_pid, const st
       if (target.rfind("socket:[", 0) == 0) {
         auto it = sockets.find(target.substr(8, target.size() - 9));
         if (it != sockets.end()) f.listens.insert(it->second);
-      } else if (telling_file(target) && writable(base + "/fdinfo/" + fd)) {
+      } else if (telling_file(target, scratch) && writable(base + "/fdinfo/" + fd)) {
         f.writes.insert(target);
       }
     }

@@ -24,10 +24,17 @@ struct Footprint {
 // group does not exist (the unit is not running).
 std::vector<int> cgroup_pids(const std::string& control_group);
 
+// Files whose writes say nothing about a service's job, or that move on
+// their own: scratch space, devices, kernel files, memory files.
+inline const std::vector<std::string> kScratchPaths = {"/dev/",     "/proc/", "/sys/",  "/tmp/",
+                                                       "/var/tmp/", "/run/",  "/memfd:"};
+
 // The footprint of `pids`, sockets matched against the network namespace
-// of `namespace_pid` (PID 1: the manager's), under `proc`.
+// of `namespace_pid` (PID 1: the manager's), under `proc`; files under
+// `scratch` do not count.
 Footprint footprint_of(const std::vector<int>& pids, int namespace_pid = 1,
-                       const std::string& proc = "/proc");
+                       const std::string& proc = "/proc",
+                       const std::vector<std::string>& scratch = kScratchPaths);
 
 // What `before` had and `after` lacks, one line each ("no longer listens
 // on tcp 0.0.0.0:80"). Nothing when either was not taken.

@@ -18,9 +18,10 @@ namespace fs = std::filesystem;
 // The footprint of this very process: a real listening socket and a real
 // file open for writing, read back from the real /proc.
 TEST(Footprint, SeesListeningSocketsAndFilesOpenForWriting) {
-  // Scratch files under /tmp do not count: the file goes beside the test binary.
+  // Wherever the build lives (/tmp included): no path counts as scratch here.
   fs::path dir = fs::canonical("/proc/self/exe").parent_path() /
                  ("footprint-test-" + std::to_string(getpid()));
+  const std::vector<std::string> no_scratch;
   fs::create_directories(dir);
   std::string path = (dir / "data.log").string();
   int file = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -38,7 +39,7 @@ TEST(Footprint, SeesListeningSocketsAndFilesOpenForWriting) {
   getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
   std::string listen_desc = "tcp 127.0.0.1:" + std::to_string(ntohs(a.sin_port));
 
-  Footprint f = footprint_of({getpid()}, getpid());
+  Footprint f = footprint_of({getpid()}, getpid(), "/proc", no_scratch);
   EXPECT_TRUE(f.taken);
   EXPECT_TRUE(f.listens.count(listen_desc)) << listen_desc;
   EXPECT_EQ(f.writes.count(path), 1u) << path;
@@ -46,13 +47,23 @@ TEST(Footprint, SeesListeningSocketsAndFilesOpenForWriting) {
 
   close(s);
   close(file);
-  Footprint g = footprint_of({getpid()}, getpid());
+  Footprint g = footprint_of({getpid()}, getpid(), "/proc", no_scratch);
   auto lost = lost_footprint(f, g);
   EXPECT_NE(std::find(lost.begin(), lost.end(), "no longer listens on " + listen_desc), lost.end());
   EXPECT_NE(std::find(lost.begin(), lost.end(), "no longer holds " + path + " open for writing"),
             lost.end());
   close(reader);
   fs::remove_all(dir);
+}
+
+TEST(Footprint, ScratchFilesDoNotCount) {
+  std::string path = "/tmp/hardnut-footprint-" + std::to_string(getpid());
+  int file = open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(file, 0);
+  EXPECT_EQ(footprint_of({getpid()}, getpid()).writes.count(path), 0u);
+  EXPECT_EQ(footprint_of({getpid()}, getpid(), "/proc", {}).writes.count(path), 1u);
+  close(file);
+  unlink(path.c_str());
 }
 
 TEST(Footprint, NothingIsLostWhenEitherSideWasNotTaken) {
