@@ -134,8 +134,10 @@ std::vector<int> cgroup_pids(const std::string& control_group) {
 }
 
 Footprint footprint_of(const std::vector<int>& pids, int namespace_pid, const std::string& proc,
-                       const std::vector<std::string>& scratch) {
+                       const std::vector<std::string>& scratch, int writer) {
   Footprint f;
+  unsigned ephemeral_low = 32768, ephemeral_high = 60999;
+  std::ifstream(proc + "/sys/net/ipv4/ip_local_port_range") >> ephemeral_low >> ephemeral_high;
   auto sockets = listening_sockets(proc + "/" + std::to_string(namespace_pid) + "/net");
   for (int pid : pids) {
     std::string base = proc + "/" + std::to_string(pid);
@@ -146,8 +148,15 @@ Footprint footprint_of(const std::vector<int>& pids, int namespace_pid, const st
       std::string target = link_target(base + "/fd/" + fd);
       if (target.rfind("socket:[", 0) == 0) {
         auto it = sockets.find(target.substr(8, target.size() - 9));
-        if (it != sockets.end()) f.listens.insert(it->second);
-      } else if (telling_file(target, scratch) && writable(base + "/fdinfo/" + fd)) {
+        if (it == sockets.end()) continue;
+        if (it->second.rfind("udp ", 0) == 0) {
+          unsigned port =
+              static_cast<unsigned>(std::stoul(it->second.substr(it->second.rfind(':') + 1)));
+          if (port >= ephemeral_low && port <= ephemeral_high) continue;
+        }
+        f.listens.insert(it->second);
+      } else if ((writer == 0 || pid == writer) && telling_file(target, scratch) &&
+                 writable(base + "/fdinfo/" + fd)) {
         f.writes.insert(target);
       }
     }

@@ -31,10 +31,12 @@ inline const std::vector<std::string> kScratchPaths = {"/dev/",     "/proc/", "/
 
 // The footprint of `pids`, sockets matched against the network namespace
 // of `namespace_pid` (PID 1: the manager's), under `proc`; files under
-// `scratch` do not count.
+// `scratch` do not count. Files count only for `writer` when it is set
+// (the main process: workers hold files only while they serve a request);
+// UDP sockets on ephemeral ports are a client's, not something it serves.
 Footprint footprint_of(const std::vector<int>& pids, int namespace_pid = 1,
                        const std::string& proc = "/proc",
-                       const std::vector<std::string>& scratch = kScratchPaths);
+                       const std::vector<std::string>& scratch = kScratchPaths, int writer = 0);
 
 // What `before` had and `after` lacks, one line each ("no longer listens
 // on tcp 0.0.0.0:80"). Nothing when either was not taken.

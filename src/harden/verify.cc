@@ -120,10 +120,10 @@ class Verification {
 
   std::map<std::string, std::string> show() {
     std::map<std::string, std::string> props;
-    ProcessResult r = run_process(
-        {o_.systemctl, "show", "-p", "ActiveState", "-p", "SubState", "-p", "Result", "-p",
-         "NRestarts", "-p", "Type", "-p", "ExecReload", "-p", "ControlGroup", o_.unit},
-        30);
+    ProcessResult r = run_process({o_.systemctl, "show", "-p", "ActiveState", "-p", "SubState",
+                                   "-p", "Result", "-p", "NRestarts", "-p", "Type", "-p",
+                                   "ExecReload", "-p", "ControlGroup", "-p", "MainPID", o_.unit},
+                                  30);
     for (const auto& line : split_lines_of(r.output)) {
       size_t eq = line.find('=');
       if (eq != std::string::npos) props[line.substr(0, eq)] = line.substr(eq + 1);
@@ -215,6 +215,8 @@ class Verification {
   Outcome reload() {
     auto props = show();
     if (props["ExecReload"].empty()) return skipped("the unit has no ExecReload=");
+    if (!baseline_.reload_broken.empty())
+      return skipped("systemctl reload broke it before any change too: " + baseline_.reload_broken);
     if (auto e = systemctl({"reload", o_.unit}); !e.empty()) return failed(e);
     if (auto e = watch(o_.settle_seconds, "after the reload"); !e.empty()) return failed(e);
     if (auto e = checks_again("after the reload"); !e.empty()) return failed(e);
@@ -232,7 +234,9 @@ class Verification {
   Outcome footprint() {
     if (!baseline_.footprint.taken) return skipped("the unit was not running before the change");
     if (oneshot()) return skipped("a oneshot service has nothing to keep running");
-    Footprint now = footprint_of(cgroup_pids(show()["ControlGroup"]));
+    auto props = show();
+    Footprint now = footprint_of(cgroup_pids(props["ControlGroup"]), 1, "/proc", kScratchPaths,
+                                 main_pid(props));
     if (!now.taken) return failed("no process of " + o_.unit + " could be read");
     auto lost = lost_footprint(baseline_.footprint, now);
     if (lost.empty())
@@ -247,7 +251,30 @@ class Verification {
   Footprint current_footprint() {
     auto props = show();
     if (props["ActiveState"] != "active") return {};
-    return footprint_of(cgroup_pids(props["ControlGroup"]));
+    return footprint_of(cgroup_pids(props["ControlGroup"]), 1, "/proc", kScratchPaths,
+                        main_pid(props));
+  }
+
+  // "" when the unit survives a reload as it is; else what happened, and
+  // the unit is started again.
+  std::string reload_as_it_is() {
+    auto props = show();
+    if (props["ExecReload"].empty() || props["ActiveState"] != "active") return "";
+    std::string e = systemctl({"reload", o_.unit});
+    if (e.empty()) e = watch(o_.settle_seconds, "after the reload");
+    if (!e.empty()) {
+      systemctl({"reset-failed", o_.unit});
+      systemctl({"start", o_.unit});
+    }
+    return e;
+  }
+
+  static int main_pid(std::map<std::string, std::string>& props) {
+    try {
+      return std::stoi(props["MainPID"]);
+    } catch (...) {
+      return 0;
+    }
   }
 
  private:
@@ -309,7 +336,9 @@ ServiceBaseline service_baseline(const VerifyOptions& o) {
   {
     std::ostringstream quiet;
     ServiceBaseline none;
-    b.footprint = Verification(o, none, quiet).current_footprint();
+    Verification v(o, none, quiet);
+    b.reload_broken = v.reload_as_it_is();
+    b.footprint = v.current_footprint();
   }
   b.since_epoch = static_cast<long long>(std::time(nullptr));
   ProcessResult r =

@@ -51,6 +51,9 @@ struct ServiceBaseline {
   long long since_epoch = 0;      // the change was made at or after this second
   std::set<std::string> denials;  // normalized denial lines seen before
   Footprint footprint;            // not taken when the unit was not running
+  // Why `systemctl reload` stops the service already before any change
+  // (its own ExecReload=, say a SIGHUP it dies of); empty when it works.
+  std::string reload_broken;
 };
 
 // The lines of the unit's journal that look like a sandbox denial (seccomp
@@ -60,7 +63,9 @@ std::vector<std::string> denial_lines(const std::string& journal);
 std::string normalize_journal_line(const std::string& line);
 
 // Reads the baseline now, before anything changes. The footprint goes
-// through systemctl show ControlGroup= and /proc.
+// through systemctl show ControlGroup= and /proc. Where the unit has
+// ExecReload=, it is reloaded once: a reload that stops it already is the
+// unit's own problem, not the change's (the service is started again).
 ServiceBaseline service_baseline(const VerifyOptions& options);
 // The same baseline for a later run: waits for the next full second (the
 // journal is read --since a second) so that nothing logged before now counts.
