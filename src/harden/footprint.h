@@ -39,7 +39,8 @@ Footprint footprint_of(const std::vector<int>& pids, int namespace_pid = 1,
                        const std::vector<std::string>& scratch = kScratchPaths, int writer = 0);
 
 // What `before` had and `after` lacks, one line each ("no longer listens
-// on tcp 0.0.0.0:80"). Nothing when either was not taken.
+// on tcp 0.0.0.0:80"): every socket, and the files when it holds none of
+// them any more. Nothing when either was not taken.
 std::vector<std::string> lost_footprint(const Footprint& before, const Footprint& after);
 
 }  // namespace hardnut

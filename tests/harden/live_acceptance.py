@@ -456,7 +456,12 @@ class Suite:
             if with_check and steps.get("check", ("missing",))[0] != "ok":
                 problems.append("verify step check: %s" % (steps.get("check", ("not reported",)),))
             want_reload = "ok" if reload_defined else "skipped"
-            if reload_defined and steps.get("reload", ("missing",))[0] != want_reload:
+            reload_step = steps.get("reload", ("missing", ""))
+            # A reload that stops the unit before any change too (the node
+            # exporter dies of its own ExecReload= SIGHUP) is skipped, saying so.
+            own_reload_bug = (reload_step[0] == "skipped"
+                              and "broke it before any change too" in str(reload_step[1]))
+            if reload_defined and reload_step[0] != want_reload and not own_reload_bug:
                 problems.append("verify step reload (the unit has ExecReload=): %s"
                                 % (steps.get("reload", ("not reported",)),))
             if not reload_defined and steps.get("reload", ("skipped",))[0] == "FAILED":
