@@ -34,12 +34,46 @@ if [ "$(id -u)" = 0 ]; then
   done
 fi
 
+# The live suites (label `live`: booted systems, mostly waiting on restarts
+# and time-outs) run in the background beside the CPU-bound rest: the plain
+# build's as soon as it exists, the sanitizer build's once that exists (its
+# live_v252 waits for the plain one's on the shared tree, tests/live/tree_lock.py).
+# Their output is printed when they end; any failure fails the run.
+background=()
+run_live() {
+  local preset=$1 log=build/$1/live-tests.log
+  # Its own session, so that an early exit can stop all of it (trap below).
+  setsid ctest --preset "$preset" -L live >"$log" 2>&1 &
+  background+=("$!:$preset:$log")
+  echo "test.sh: $preset live suites started in the background (log: $log)"
+}
+stop_background() {
+  for job in "${background[@]}"; do
+    kill -TERM -- "-${job%%:*}" 2>/dev/null || true
+  done
+}
+trap stop_background EXIT
+status=0
 for preset in dev asan; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
-  ctest --preset "$preset"
+  run_live "$preset"
+  ctest --preset "$preset" -LE live || status=1
 done
 
 # libFuzzer targets (clang, ASan + UBSan): replay the committed seeds and
 # regressions, then fuzz each target for HARDNUT_FUZZ_SECONDS (default 60).
-fuzz/run.sh
+fuzz/run.sh || status=1
+
+for job in "${background[@]}"; do
+  IFS=: read -r pid preset log <<<"$job"
+  if wait "$pid"; then
+    echo "== $preset live suites passed"
+  else
+    echo "== $preset live suites FAILED"
+    status=1
+  fi
+  cat "$log"
+done
+background=()
+exit "$status"

@@ -48,6 +48,9 @@ import threading
 import time
 import traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "live"))
+import tree_lock  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEVELS = ["safe", "standard", "aggressive"]
 
@@ -777,6 +780,7 @@ def main():
                LIVE_NAME=os.environ.get("HARDEN_LIVE_NAME", "live-harden"),
                LIVE_TIMEOUT=os.environ.get("LIVE_TIMEOUT", "120"))
     debs = os.environ.get("HARDEN_LIVE_DEBS", d + "/harden-live-debs")
+    lock = tree_lock.hold(env["LIVE_STATE"])  # noqa: F841 (held until exit)
     live = Live(os.path.abspath(a.live_systemd), env)
     daemons = DAEMONS
     if a.only:

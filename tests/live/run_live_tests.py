@@ -42,6 +42,7 @@ SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(SCRIPT_DIR))
 sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "differential"))
 import gen  # noqa: E402
+import tree_lock  # noqa: E402
 
 ORACLES = os.environ.get("SYSTEMD_ORACLES_DIR", "/var/cache/systemd-oracles")
 # The systems the test can boot (../shared/tools/README.md): the live-systemd
@@ -318,6 +319,7 @@ def main():
     TREE = os.path.join(ORACLES, tree)
     os.environ.update(LIVE_TREE=TREE, LIVE_STATE=os.path.join(ORACLES, state), LIVE_NAME=name,
                       LIVE_SUITE=args.suite)
+    lock = tree_lock.hold(os.environ["LIVE_STATE"])  # noqa: F841 (held until exit)
     log("booting Debian %s (systemd %d) from %s" % (args.suite, version, TREE))
 
     if os.geteuid() != 0:
