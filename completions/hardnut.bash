@@ -7,15 +7,18 @@ _hardnut() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands='security suggest diff harden'
+    local subcommands='security suggest diff harden profile'
     local -A opts=(
         [security]='--help --offline --root --user --system --host --machine --threshold
                     --security-policy --json --no-pager --set --overview --format --jobs
                     --output --baseline --update-baseline --systemd-version'
-        [suggest]='--help --root --user --security-policy --set --format'
+        [suggest]='--help --root --user --security-policy --set --format --profile
+                   --profile-without-startup'
         [diff]='--help --root --user --security-policy --set --format'
         [harden]='--help --root --user --security-policy --set --level --target --steps
-                  --write --force --apply --verify --check --soak --max-tries'
+                  --write --force --apply --verify --check --soak --max-tries --profile
+                  --profile-without-startup'
+        [profile]='--help --duration --workload --output --no-restart --merge'
     )
 
     local i sub=
@@ -44,12 +47,21 @@ _hardnut() {
         --level) COMPREPLY=($(compgen -W 'safe standard aggressive' -- "$cur")); return ;;
         --root) _filedir -d; return ;;
         --security-policy | --output | -o | --baseline) _filedir; return ;;
+        --profile) _filedir json; return ;;
+        --duration | --workload) return ;;
         --threshold | --jobs | -j | --target | --set | --check | --soak | --max-tries | --host | -H | --machine | -M)
             return ;;
     esac
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "${opts[$sub]}" -- "$cur"))
+        return
+    fi
+    if [[ $sub == profile ]]; then
+        # start/stop, then a unit the manager runs (or profiles to --merge).
+        COMPREPLY=($(compgen -W 'start stop' -- "$cur"))
+        [[ ${#COMPREPLY[@]} -gt 0 ]] && return
+        _filedir json
         return
     fi
     # Unit files (and folders of them) to score.

@@ -1,16 +1,17 @@
 # fish completion for hardnut(1); installed as share/fish/vendor_completions.d/hardnut.fish.
 
-set -l subcommands security suggest diff harden
+set -l subcommands security suggest diff harden profile
 complete -c hardnut -f
 complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -l version -d 'Print the version and exit'
 complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -a security -d 'Score the exposure of units, like systemd-analyze security'
 complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -a suggest -d "List the changes that lower a unit's exposure"
 complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -a diff -d 'Compare two versions of a unit, check by check'
 complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -a harden -d "Write a drop-in that lowers a unit's exposure"
+complete -c hardnut -n "not __fish_seen_subcommand_from $subcommands" -a profile -d 'Observe what a unit does and write its profile'
 complete -c hardnut -s h -l help -d 'Print help and exit'
 
-# Options every subcommand has.
-for sub in $subcommands
+# Options every unit-scoring subcommand has.
+for sub in security suggest diff harden
     complete -c hardnut -n "__fish_seen_subcommand_from $sub" -F
     complete -c hardnut -n "__fish_seen_subcommand_from $sub" -l root -r -a '(__fish_complete_directories)' -d 'Look up units below this directory'
     complete -c hardnut -n "__fish_seen_subcommand_from $sub" -l user -d "Use the user manager's unit search path"
@@ -47,3 +48,13 @@ complete -c hardnut -n $hard -l verify -d 'Verify the service with the installed
 complete -c hardnut -n $hard -l check -x -d 'With --apply/--verify: a command that must succeed (repeatable)'
 complete -c hardnut -n $hard -l soak -x -d 'With --apply/--verify: seconds the service must stay up'
 complete -c hardnut -n $hard -l max-tries -x -d 'With --apply: restarts bisection may use'
+complete -c hardnut -n "__fish_seen_subcommand_from suggest harden" -l profile -r -F -d 'Also the changes an observed profile justifies'
+complete -c hardnut -n "__fish_seen_subcommand_from suggest harden" -l profile-without-startup -d 'Allow-lists from a profile without the start-up'
+
+set -l prof "__fish_seen_subcommand_from profile"
+complete -c hardnut -n $prof -a 'start stop' -d 'Observe in the background until profile stop'
+complete -c hardnut -n $prof -l duration -x -d 'Seconds to observe'
+complete -c hardnut -n $prof -l workload -x -d 'A shell command that exercises the unit'
+complete -c hardnut -n $prof -s o -l output -r -F -d 'Write the profile to FILE atomically'
+complete -c hardnut -n $prof -l no-restart -d 'Observe the running processes only'
+complete -c hardnut -n $prof -l merge -d 'Merge the profiles given as arguments'

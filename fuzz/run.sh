@@ -4,7 +4,7 @@
 # timeout (-timeout=5) or out-of-memory (-rss_limit_mb=2048), after
 # replaying the committed seeds and regressions (ctest --preset fuzz).
 #
-#   fuzz/run.sh [SECONDS] [TARGET...]      targets: lex load policy cli wrappers
+#   fuzz/run.sh [SECONDS] [TARGET...]      targets: lex load policy cli wrappers profile
 #
 # New corpus entries go to build/fuzz/corpus-work/<target>/ (the committed
 # seeds in fuzz/corpus/ are only read), crashing inputs to
@@ -17,7 +17,7 @@ repo=$(pwd)
 seconds=${1:-${HARDNUT_FUZZ_SECONDS:-60}}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(lex load policy cli wrappers)
+[ ${#targets[@]} -gt 0 ] || targets=(lex load policy cli wrappers profile)
 case "$seconds" in '' | *[!0-9]*) echo "fuzz/run.sh: SECONDS must be a number: $seconds" >&2; exit 2 ;; esac
 
 cmake --preset fuzz >/dev/null
@@ -25,7 +25,7 @@ cmake --build --preset fuzz
 ctest --preset fuzz
 
 build="$repo/build/fuzz"
-declare -A dict=([lex]=unit [load]=unit [policy]=policy [cli]=cli [wrappers]=wrappers)
+declare -A dict=([lex]=unit [load]=unit [policy]=policy [cli]=cli [wrappers]=wrappers [profile]=profile)
 failed=()
 summary=()
 for t in "${targets[@]}"; do

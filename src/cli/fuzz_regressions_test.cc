@@ -15,6 +15,7 @@
 #include "../../fuzz/fuzz_lex.cc"
 #include "../../fuzz/fuzz_load.cc"
 #include "../../fuzz/fuzz_policy.cc"
+#include "../../fuzz/fuzz_profile.cc"
 #include "../../fuzz/fuzz_wrappers.cc"
 #include "../../tests/catalogue/run_process.h"
 
@@ -58,6 +59,7 @@ TEST(FuzzRegressions, Lex) { replay("lex", fuzz::lex_one_input); }
 TEST(FuzzRegressions, Load) { replay("load", fuzz::load_one_input); }
 TEST(FuzzRegressions, Policy) { replay("policy", fuzz::policy_one_input); }
 TEST(FuzzRegressions, Wrappers) { replay("wrappers", fuzz::wrappers_one_input); }
+TEST(FuzzRegressions, Profile) { replay("profile", fuzz::profile_one_input); }
 
 // The command line: each input's arguments through the hardnut binary, in
 // the fixture the fuzz target uses. It must exit normally (no signal, no

@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include "base/atomic_file.h"
 #include "base/values.h"
 #include "base/version.h"
+#include "cli/profile_command.h"
 #include "cli/security_command.h"
 #include "harden/diff_command.h"
 #include "harden/harden.h"
@@ -142,6 +144,30 @@ int main(int argc, char** argv) {
                      "With --apply/--verify: seconds the service must stay up (default 10)");
   harden->add_option("--max-tries", harden_options.live.max_tries,
                      "With --apply: restarts bisection may use to find what broke (default 16)");
+  for (auto [command, path, without_startup] :
+       {std::tuple{suggest, &suggest_options.profile, &suggest_options.profile_without_startup},
+        std::tuple{harden, &harden_options.profile, &harden_options.profile_without_startup}}) {
+    command->add_option("--profile", *path,
+                        "Also the changes that FILE, a `hardnut profile` observation, justifies");
+    command->add_flag("--profile-without-startup", *without_startup,
+                      "Derive allow-lists from a profile that did not watch the start-up");
+  }
+
+  hardnut::ProfileOptions profile_options;
+  CLI::App* profile = app.add_subcommand(
+      "profile", "Observe what a unit does (eBPF) and write the profile harden --profile= uses");
+  profile->add_option("unit", profile_options.args,
+                      "UNIT, start UNIT, stop UNIT, or with --merge the profiles");
+  profile->add_option("--duration", profile_options.duration,
+                      "Seconds to observe (default 30, or as long as --workload runs)");
+  profile->add_option("--workload", profile_options.workload,
+                      "A shell command that exercises the unit while it is observed");
+  profile->add_option("-o,--output", profile_options.output,
+                      "Write the profile to FILE (atomically) instead of standard output");
+  profile->add_flag("--no-restart", profile_options.no_restart,
+                    "Observe the running processes only (start-up is then not covered)");
+  profile->add_flag("--merge", profile_options.merge,
+                    "The arguments are profiles: merge them into one");
 
   // Options read like getopt's in systemd-analyze: one given twice counts
   // the last time (CLI11 would refuse it), and a repeatable one (--set)
@@ -184,6 +210,13 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  if (profile->parsed()) {
+    // Ctrl-C and SIGTERM end the observation with the recorder detached.
+    profile_options.interrupted = &interrupted;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    return hardnut::run_profile(profile_options, std::cout, std::cerr);
+  }
   if (suggest->parsed() || diff->parsed() || harden->parsed()) {
     unsigned version = 252;
     if (!parse_systemd_version(systemd_version, version)) return 1;

@@ -10,6 +10,7 @@
 #include "directives/directives.h"
 #include "harden/dropin_install.h"
 #include "harden/own_choices.h"
+#include "harden/profile_hardening.h"
 #include "harden/verify.h"
 #include "report/output_style.h"
 #include "report/text_table.h"
@@ -105,6 +106,7 @@ std::vector<HardeningEntry> requested_entries(const std::vector<std::string>& se
     e.breaks = "whatever the line restricts; hardnut knows nothing about it";
     e.risk = Risk::kSafe;
     e.requested = true;
+    e.tag = "--set";
     out.push_back(std::move(e));
   }
   return out;
@@ -112,7 +114,8 @@ std::vector<HardeningEntry> requested_entries(const std::vector<std::string>& se
 
 HardenPlan plan_hardening(const HardeningTarget& target, const Knowledge& knowledge, Risk level,
                           std::optional<uint64_t> target_exposure,
-                          const std::vector<HardeningEntry>& requested) {
+                          const std::vector<HardeningEntry>& requested,
+                          const std::map<std::string, std::string>& vetoed) {
   HardenPlan plan;
   plan.base = target.score();
   if (!plan.base.ok) return plan;
@@ -173,6 +176,9 @@ HardenPlan plan_hardening(const HardeningTarget& target, const Knowledge& knowle
         if (!unsafe_reasons(e, plan.signals).empty()) continue;
         // What the user asked for with --set is theirs: no change of it.
         if (sets_any_key_of(e, requested)) continue;
+        if (std::any_of(e.lines.begin(), e.lines.end(),
+                        [&](auto& l) { return vetoed.count(line_key(l)); }))
+          continue;
         candidates.push_back(&e);
       }
       auto bound_of = [&](const HardeningEntry* e) {
@@ -228,7 +234,7 @@ std::string render_dropin(const HardenPlan& plan, const HardeningTarget& target,
   std::set<std::string> written;  // as lines_of(): no line twice
   for (const auto* e : plan.chosen) {
     std::string tag =
-        e->requested ? "--set" : risk_name(effective_risk(*e, plan.signals, plan.facts));
+        e->requested ? e->tag : risk_name(effective_risk(*e, plan.signals, plan.facts));
     auto overrides = overridden_choices(*e, plan.facts);
     for (size_t i = 0; i < e->lines.size(); ++i) {
       if (!written.insert(e->lines[i]).second) continue;
@@ -390,9 +396,25 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
           << target->version().number << "\n";
       return 1;
     }
+  // A profile's changes come after the user's own lines, never over them.
+  std::map<std::string, std::string> vetoed;
+  std::vector<std::string> profile_withheld;
+  if (!o.profile.empty()) {
+    auto observed =
+        profile_hardening_for(o.profile, *target, {o.level, o.profile_without_startup}, error);
+    if (!observed) {
+      err << error << "\n";
+      return 1;
+    }
+    for (auto& e : observed->entries)
+      if (!sets_any_key_of(e, requested)) requested.push_back(std::move(e));
+    vetoed = std::move(observed->vetoed);
+    profile_withheld = std::move(observed->withheld);
+    for (const auto& w : profile_withheld) err << "hardnut: profile: left out " << w << "\n";
+  }
 
   HardenPlan plan =
-      plan_hardening(*target, builtin_knowledge(), o.level, o.target_exposure, requested);
+      plan_hardening(*target, builtin_knowledge(), o.level, o.target_exposure, requested, vetoed);
   if (!plan.base.ok) {
     for (const auto& m : plan.base.messages) err << m << "\n";
     return 1;
@@ -404,7 +426,7 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
         << ") without a known conflict; nothing to write.\n";
     if (o.level != Risk::kAggressive) {
       HardenPlan bolder = plan_hardening(*target, builtin_knowledge(), Risk::kAggressive,
-                                         o.target_exposure, requested);
+                                         o.target_exposure, requested, vetoed);
       if (!bolder.chosen.empty())
         out << "# --level=aggressive would lower it to " << plain_label(bolder.walk_exposure)
             << " with " << bolder.chosen.size() << " changes (`hardnut suggest "
@@ -416,7 +438,9 @@ int run_harden(const HardenOptions& o, const Environment& env, std::ostream& out
   // the numbers in its header are comments, so one re-render with the
   // verified value is exact.
   auto render_subset = [&](const std::vector<const HardeningEntry*>& chosen,
-                           const std::vector<std::string>& withheld, uint64_t* predicted) {
+                           const std::vector<std::string>& left_out, uint64_t* predicted) {
+    std::vector<std::string> withheld = profile_withheld;
+    withheld.insert(withheld.end(), left_out.begin(), left_out.end());
     HardenPlan subset = plan;
     subset.chosen = chosen;
     ScoreResult walk = target->score(lines_of(chosen));

@@ -6,6 +6,7 @@
 // proves it on the running system, rolling back on failure (--apply).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -36,11 +37,13 @@ struct HardenPlan {
 };
 
 // The walk. `target` (tenths) stops it once the exposure is at or below it.
-// `requested` (the user's --set lines, as entries) are chosen first,
-// whatever their risk.
+// `requested` (the user's --set lines and a profile's changes, as entries)
+// are chosen first, whatever their risk; no knowledge entry sets a key of
+// theirs or a `vetoed` one (a directive observation rules out).
 HardenPlan plan_hardening(const HardeningTarget& target, const Knowledge& knowledge, Risk level,
                           std::optional<uint64_t> target_exposure,
-                          const std::vector<HardeningEntry>& requested = {});
+                          const std::vector<HardeningEntry>& requested = {},
+                          const std::map<std::string, std::string>& vetoed = {});
 
 // The user's --set lines as entries of the plan, one each.
 std::vector<HardeningEntry> requested_entries(const std::vector<std::string>& set_lines);
@@ -63,8 +66,10 @@ struct HardenOptions {
   bool write = false;
   bool force = false;
   bool apply = false;
-  bool verify = false;       // --verify: prove the installed drop-in, change nothing
-  LiveApplyOptions live;     // unit is filled in by run_harden
+  bool verify = false;    // --verify: prove the installed drop-in, change nothing
+  LiveApplyOptions live;  // unit is filled in by run_harden
+  std::string profile;    // --profile=FILE: changes from an observation (profile_hardening.h)
+  bool profile_without_startup = false;
   std::string command_line;  // recorded in the header
 };
 

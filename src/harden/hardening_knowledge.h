@@ -59,7 +59,8 @@ struct HardeningEntry {
   unsigned since = 0;                  // oldest systemd version accepting the lines
   std::vector<std::string> unsafe_if;  // conditions: any true = known to break this unit
   std::vector<RiskRule> risk_rules;    // the file's risk_rules, applied after risk_if
-  bool requested = false;              // the user's --set line, not knowledge
+  bool requested = false;              // chosen before the walk, not knowledge
+  std::string tag;                     // for requested ones: "--set", "observed"
 };
 
 struct Knowledge {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "harden/own_choices.h"
+#include "harden/profile_hardening.h"
 #include "report/output_style.h"
 
 namespace hardnut {
@@ -203,7 +204,21 @@ int run_suggest(const SuggestOptions& o, const Environment& env, std::ostream& o
     err << error << "\n";
     return 1;
   }
-  SuggestResult r = suggest(*target, builtin_knowledge());
+  const Knowledge* knowledge = &builtin_knowledge();
+  Knowledge with_profile;
+  if (!o.profile.empty()) {
+    // Every level's observed changes: suggest lists, the user picks.
+    auto observed = profile_hardening_for(o.profile, *target,
+                                          {Risk::kAggressive, o.profile_without_startup}, error);
+    if (!observed) {
+      err << error << "\n";
+      return 1;
+    }
+    for (const auto& w : observed->withheld) err << "hardnut: profile: left out " << w << "\n";
+    with_profile = knowledge_with_profile(*knowledge, *observed);
+    knowledge = &with_profile;
+  }
+  SuggestResult r = suggest(*target, *knowledge);
   for (const auto& m : r.base.messages) err << m << "\n";
   if (o.format == "json")
     out << render_suggestions_json(r, target->unit_id());

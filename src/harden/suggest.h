@@ -59,6 +59,8 @@ std::string render_suggestions_json(const SuggestResult& result, const std::stri
 struct SuggestOptions {
   TargetOptions target;
   std::string format = "text";  // text or json
+  std::string profile;          // --profile=FILE: the observed changes rank beside the knowledge
+  bool profile_without_startup = false;
 };
 
 // The command; returns the exit status.

@@ -37,6 +37,7 @@ It FAILS, never skips, when it cannot run.
 """
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import os
 import re
@@ -53,6 +54,7 @@ import tree_lock  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEVELS = ["safe", "standard", "aggressive"]
+PROFILED = "standard+profile"  # standard from a `hardnut profile` observation
 
 # Everything installed into the tree (no recommends). cups-daemon/cups-client
 # are the scheduler and lpstat without the printer drivers of `cups`;
@@ -61,7 +63,10 @@ LEVELS = ["safe", "standard", "aggressive"]
 PACKAGES = ["nginx-light", "apache2", "redis-server", "memcached", "postgresql",
             "mariadb-server", "mariadb-client", "openssh-server", "openssh-client", "chrony",
             "unbound", "dns-root-data", "dnsmasq", "postfix", "rsyslog", "cups-daemon", "cups-client",
-            "prometheus-node-exporter", "squid", "libstdc++6", "procps"]
+            "prometheus-node-exporter", "squid", "libstdc++6", "procps",
+            # The overhead benchmark: strace -f (the peer's mechanism) and
+            # the load generators (ab comes with apache2-utils).
+            "strace", "apache2-utils", "redis-tools"]
 
 
 class Daemon:
@@ -396,14 +401,15 @@ class Suite:
         return steps, broke, summary
 
     def harden_case(self, name, unit, probe, level, with_check, sets=(), expect=(0,),
-                    must_name=(), evidence=None):
-        """Resets the unit, hardens it, restarts it once more itself, probes it
-        and reads its journal. Records the case; every expectation that does not
-        hold is a failure."""
-        label = "%s %s %s%s" % (name, level, "--check" if with_check else "no check",
-                                "".join(" --set " + s for s in sets))
-        case = {"daemon": name, "unit": unit, "level": level, "check": with_check,
-                "sets": list(sets)}
+                    must_name=(), evidence=None, profile=None):
+        """Resets the unit, hardens it (from `profile` too when given), restarts
+        it once more itself, probes it and reads its journal. Records the case;
+        every expectation that does not hold is a failure."""
+        label = "%s %s%s %s%s" % (name, level, "+profile" if profile else "",
+                                  "--check" if with_check else "no check",
+                                  "".join(" --set " + s for s in sets))
+        case = {"daemon": name, "unit": unit, "level": PROFILED if profile else level,
+                "check": with_check, "sets": list(sets)}
         with LOCK:
             self.cases.append(case)
         if self.out_of_time(case, label):
@@ -421,6 +427,8 @@ class Suite:
                 "--max-tries=%d" % self.args.max_tries]
         if with_check:
             args.append("--check=" + probe)
+        if profile:
+            args.append("--profile=" + profile)
         for s in sets:
             args += ["--set", s]
         r, seconds = self.hardnut(*(args + [unit]))
@@ -583,8 +591,46 @@ class Suite:
                 # runs the same verification as --apply, so once is enough).
                 self.verify_case(d.name, d.unit, d.probe, 0, "standard drop-in")
         self.note_worse(done["standard"], done["aggressive"])
+        self.profile_case(d, done["standard"])
         if d.name == "nginx":
             self.breaking_case(d)
+
+    def profile_case(self, d, static):
+        """Observe the daemon with `hardnut profile` while its probe runs (the
+        unit restarted with the recorder attached), then harden it at standard
+        from that profile: it must pass as every other case, and its exposure
+        is compared with the static standard level's."""
+        case = {"daemon": d.name, "unit": d.unit, "level": "profile-run", "check": True, "sets": []}
+        pre = self.reset(d.unit, d.probe)
+        if not pre["ok"]:
+            self.fail("%s does not work before profiling: %s" % (d.unit, pre["why"]))
+            return
+        path = "/root/hardnut-profiles/%s.json" % d.name
+        os.makedirs(self.live.path(os.path.dirname(path)), exist_ok=True)
+        t = time.time()
+        r = self.live.exec("hardnut", "profile", "--duration=2",
+                           # Until the daemon answers (it may still be starting), then once more.
+                           "--workload=for i in $(seq 30); do %s && break; sleep 1; done; %s"
+                           % (d.probe, d.probe), "--output=" + path, d.unit,
+                           check=False, timeout=600)
+        seconds = round(time.time() - t, 1)
+        text = self.live.read(path)
+        if r.returncode != 0 or text is None:
+            self.fail("%s: hardnut profile exited %d:\n%s" % (d.name, r.returncode, r.stderr[-3000:]))
+            return
+        p = json.loads(text)
+        obs = p["observed"]
+        log("%-48s %5.1fs  %d tasks, %d calls, %d distinct, %d written paths" % (
+            d.name + " profile", seconds, obs["processes"], obs["events"],
+            len(p["service"]["syscalls"]), len(p["service"]["files"]["written"])))
+        if not obs["covers_startup"] or not p["service"]["syscalls"] or not p["service"]["executables"]:
+            self.fail("%s: the profile misses the start-up or the service: %s" % (d.name, obs))
+        c = self.harden_case(d.name, d.unit, d.probe, "standard", True, expect=(0, 3), profile=path)
+        c["profile_seconds"] = seconds
+        c["profile_observed"] = obs
+        if c.get("after") is not None and static.get("after") is not None:
+            c["static_standard"] = static["after"]
+            c["lower_by"] = round(static["after"] - c["after"], 1)
 
     def breaking_case(self, d):
         """A change the user forces that breaks a network server: bisection must
@@ -674,6 +720,137 @@ class Suite:
                 self.job_seconds[label] = round(time.time() - t, 1)
 
 
+# Throughput of a real daemon under no observation, under `hardnut profile`
+# (attached to the running unit) and under `strace -f` attached to the same
+# processes, interleaved and repeated, in the same run.
+BENCH_LOADS = {
+    "nginx": ("nginx.service", "ab -q -k -n 20000 -c 8 http://127.0.0.1:80/ 2>&1",
+              r"Requests per second:\s+([\d.]+)"),
+    "redis": ("redis-server.service", "redis-benchmark -q -n 40000 -c 8 -t set,get 2>&1",
+              r"(?:SET|GET): ([\d.]+) requests per second"),
+}
+BENCH_MODES = ["none", "profile", "strace"]
+
+
+# Held while recorder programs are counted; the ctest observe_recorder
+# (src/observe/CMakeLists.txt) loads the same programs under this lock.
+PROGRAMS_LOCK = "/run/lock/hardnut-recorder-programs.lock"
+
+
+def loaded_recorder_programs(settle=5.0):
+    """The recorder's BPF programs (names hn_*) loaded in the kernel: the
+    host's view, which a process in any namespace cannot hide from. The
+    kernel frees a program shortly after its last file descriptor closes:
+    they may take up to `settle` seconds to go."""
+    deadline = time.time() + settle
+    while True:
+        r = subprocess.run(["bpftool", "prog", "show"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Failure("bpftool prog show failed: " + r.stderr)
+        names = re.findall(r"name (hn_\w+)", r.stdout)
+        if not names or time.time() > deadline:
+            return names
+        time.sleep(0.2)
+
+
+def interrupt_checks(suite):
+    """`hardnut profile` stopped by SIGINT and by SIGTERM mid-observation:
+    exit 130, no profile written, no program left in the kernel, the unit
+    still running. Run alone: no other recorder may be loaded meanwhile."""
+    os.makedirs(os.path.dirname(PROGRAMS_LOCK), exist_ok=True)
+    with open(PROGRAMS_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        left = loaded_recorder_programs(settle=30)
+        if left:
+            suite.fail("recorder programs are loaded before the interrupted runs: %s" % left)
+            return
+        interrupted_runs(suite)
+
+
+def interrupted_runs(suite):
+    unit = "nginx.service"
+    out = "/root/hardnut-profiles/interrupted.json"
+    os.makedirs(suite.live.path(os.path.dirname(out)), exist_ok=True)
+    for sig in ("INT", "TERM"):
+        if os.path.exists(suite.live.path(out)):
+            os.unlink(suite.live.path(out))
+        r = suite.live.sh("timeout --preserve-status -s %s 6 hardnut profile --duration=60 "
+                          "--output=%s %s; echo rc=$?" % (sig, out, unit), timeout=120)
+        rc = re.search(r"rc=(\d+)", r.stdout)
+        left = loaded_recorder_programs()
+        state = suite.live.exec("systemctl", "is-active", unit, check=False).stdout.strip()
+        log("%-48s rc %s, programs left %d, %s %s" % ("profile interrupted by SIG" + sig,
+                                                      rc.group(1) if rc else "?", len(left), unit, state))
+        if not rc or rc.group(1) != "130":
+            suite.fail("profile interrupted by SIG%s: exit %s, expected 130:\n%s%s"
+                       % (sig, rc.group(1) if rc else "?", r.stdout[-1000:], r.stderr[-1000:]))
+        if left:
+            suite.fail("profile interrupted by SIG%s left programs loaded: %s" % (sig, left))
+        if os.path.exists(suite.live.path(out)):
+            suite.fail("profile interrupted by SIG%s wrote %s" % (sig, out))
+        if state != "active":
+            suite.fail("profile interrupted by SIG%s left %s %s" % (sig, unit, state))
+
+
+def overhead_bench(suite, rounds=3):
+    live = suite.live
+    results = {}
+    for name, (unit, load, pattern) in BENCH_LOADS.items():
+        pre = suite.reset(unit, "true")
+        if not pre["ok"]:
+            suite.fail("bench: %s does not start: %s" % (unit, pre["why"]))
+            continue
+        rates = {m: [] for m in BENCH_MODES}
+        for _ in range(rounds):
+            for mode in BENCH_MODES:
+                rate = bench_once(suite, unit, load, pattern, mode)
+                if rate is None:
+                    return results
+                rates[mode].append(rate)
+        med = {m: statistics.median(v) for m, v in rates.items()}
+        results[name] = {"unit": unit, "requests_per_second": rates, "median": med,
+                         "profile_ratio": round(med["profile"] / med["none"], 3),
+                         "strace_ratio": round(med["strace"] / med["none"], 3)}
+        log("%-48s none %.0f/s, profile %.0f/s (%.2fx), strace -f %.0f/s (%.2fx)" % (
+            name + " overhead", med["none"], med["profile"], results[name]["profile_ratio"],
+            med["strace"], results[name]["strace_ratio"]))
+        r = results[name]
+        # Generous bounds for a noisy 2-core machine: the target is 0.95.
+        if r["profile_ratio"] < 0.8:
+            suite.fail("bench %s: hardnut profile costs %.0f %% of the throughput"
+                       % (name, 100 * (1 - r["profile_ratio"])))
+        if r["strace_ratio"] >= r["profile_ratio"]:
+            suite.fail("bench %s: strace -f (%.2fx) is not slower than hardnut profile (%.2fx)"
+                       % (name, r["strace_ratio"], r["profile_ratio"]))
+    return results
+
+
+def bench_once(suite, unit, load, pattern, mode):
+    live = suite.live
+    cg = "/sys/fs/cgroup/system.slice/%s/cgroup.procs" % unit
+    if mode == "profile":
+        r = live.exec("hardnut", "profile", "start", "--no-restart", "--output=/root/bench.json",
+                      unit, check=False)
+        if r.returncode != 0:
+            suite.fail("bench: hardnut profile start %s failed: %s" % (unit, r.stderr[-1500:]))
+            return None
+    elif mode == "strace":
+        live.sh("pids=$(sed 's/^/-p /' %s); setsid strace -f -qq -o /dev/null $pids "
+                ">/dev/null 2>&1 & echo $! > /run/bench-strace.pid; sleep 1" % cg)
+    try:
+        out = live.sh(load, timeout=300).stdout
+    finally:
+        if mode == "profile":
+            live.exec("hardnut", "profile", "stop", unit, check=False)
+        elif mode == "strace":
+            live.sh("kill $(cat /run/bench-strace.pid); sleep 0.5")
+    found = [float(x) for x in re.findall(pattern, out)]
+    if not found:
+        suite.fail("bench: no rate in the output of `%s` (%s):\n%s" % (load, mode, out[-1500:]))
+        return None
+    return statistics.mean(found)
+
+
 def median(values):
     return round(statistics.median(values), 1) if values else None
 
@@ -681,7 +858,7 @@ def median(values):
 def summarise(suite, daemons):
     """Rows of the daemon x level table and the medians."""
     rows, medians = [], {}
-    for level in LEVELS:
+    for level in LEVELS + [PROFILED]:
         befores, afters = [], []
         for d in daemons:
             cs = [c for c in suite.cases if c.get("unit") == d.unit and c.get("level") == level
@@ -711,7 +888,8 @@ def markdown(suite, daemons, medians, meta):
            "| --- | --- | --- | --- | --- | --- | --- |"]
     rows, _ = summarise(suite, daemons)
     order = {d.unit: i for i, d in enumerate(daemons)}
-    for d, level, main, nocheck in sorted(rows, key=lambda r: (order[r[0].unit], LEVELS.index(r[1]))):
+    levels = LEVELS + [PROFILED]
+    for d, level, main, nocheck in sorted(rows, key=lambda r: (order[r[0].unit], levels.index(r[1]))):
         c = main or {}
         probes = [("ok" if x.get("probe") else "FAILED") for x in (main, nocheck) if x and "rc" in x]
         removed = ", ".join("`%s`" % b["directive"] for b in c.get("broke", [])) or "—"
@@ -721,7 +899,7 @@ def markdown(suite, daemons, medians, meta):
     out.append("")
     out.append("| level | median before | median after | daemons |")
     out.append("| --- | --- | --- | --- |")
-    for level in LEVELS:
+    for level in LEVELS + [PROFILED]:
         m = medians[level]
         out.append("| %s | %s | %s | %d |" % (level, fmt(m["before"]), fmt(m["after"]), m["daemons"]))
     out.append("")
@@ -740,6 +918,18 @@ def markdown(suite, daemons, medians, meta):
                 c["daemon"], what, c.get("rc"), extra,
                 "; bisection removed " + removed if removed else "",
                 " ✗ " + "; ".join(p.splitlines()[0] for p in c["problems"]) if c.get("problems") else ""))
+    lowered = [c for c in suite.cases if "lower_by" in c]
+    if lowered:
+        out.append("- %s vs static standard: %s; median %s lower, %d of %d at least 1.0 lower" % (
+            PROFILED, ", ".join("%s %s" % (c["daemon"], fmt(c["lower_by"])) for c in lowered),
+            fmt(median([c["lower_by"] for c in lowered])),
+            len([c for c in lowered if c["lower_by"] >= 1.0]), len(lowered)))
+    for name, b in getattr(suite, "bench", {}).items():
+        out.append("- overhead, %s (requests/s, medians of %d): none %.0f, hardnut profile %.0f "
+                   "(%.2fx), strace -f %.0f (%.2fx)" % (
+                       name, len(b["requests_per_second"]["none"]), b["median"]["none"],
+                       b["median"]["profile"], b["profile_ratio"], b["median"]["strace"],
+                       b["strace_ratio"]))
     for n in suite.notes:
         out.append("- note: " + n)
     out.append("")
@@ -766,6 +956,8 @@ def main():
                     help="seconds after the boot after which no case starts (each one left fails)")
     ap.add_argument("--only", help="comma-separated daemon names (development; the ctest runs all)")
     ap.add_argument("--prepare-only", action="store_true", help="build and fill the tree, then stop")
+    ap.add_argument("--extras", action="store_true",
+                    help="with --only: also the interrupted profiles and the overhead benchmark")
     a = ap.parse_args()
     if os.geteuid() != 0:
         raise Failure("needs root (it boots systemd in namespaces); run it as root, e.g. in .ci/run")
@@ -818,6 +1010,10 @@ def main():
         if not a.only or "helloworld" in a.only.split(","):
             jobs.append(("helloworld", suite.helloworld_job, ()))
         suite.run_jobs(jobs)
+        # Alone on the machine, after the concurrent jobs.
+        if not a.only or a.extras:
+            interrupt_checks(suite)
+            suite.bench = overhead_bench(suite)
 
         standard = [c for c in suite.cases if c.get("level") == "standard" and c.get("check")
                     and not c.get("sets") and c["unit"] in {x.unit for x in daemons}]
@@ -836,6 +1032,7 @@ def main():
         if a.results:
             with open(a.results, "w") as f:
                 json.dump({"meta": meta, "prepare": prep, "medians": medians,
+                           "overhead": getattr(suite, "bench", {}),
                            "job_seconds": suite.job_seconds, "cases": suite.cases, "notes": suite.notes,
                            "failures": suite.failures}, f, indent=2)
         if a.table:
