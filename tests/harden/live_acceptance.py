@@ -608,11 +608,12 @@ class Suite:
         path = "/root/hardnut-profiles/%s.json" % d.name
         os.makedirs(self.live.path(os.path.dirname(path)), exist_ok=True)
         t = time.time()
-        r = self.live.exec("hardnut", "profile", "--duration=2",
-                           # Until the daemon answers (it may still be starting), then once more.
-                           "--workload=for i in $(seq 30); do %s && break; sleep 1; done; %s"
-                           % (d.probe, d.probe), "--output=" + path, d.unit,
-                           check=False, timeout=600)
+        with recorder_lock(exclusive=False):
+            r = self.live.exec("hardnut", "profile", "--duration=2",
+                               # Until the daemon answers (it may still be starting), then once more.
+                               "--workload=for i in $(seq 30); do %s && break; sleep 1; done; %s"
+                               % (d.probe, d.probe), "--output=" + path, d.unit,
+                               check=False, timeout=600)
         seconds = round(time.time() - t, 1)
         text = self.live.read(path)
         if r.returncode != 0 or text is None:
@@ -732,9 +733,25 @@ BENCH_LOADS = {
 BENCH_MODES = ["none", "profile", "strace"]
 
 
-# Held while recorder programs are counted; the ctest observe_recorder
-# (src/observe/CMakeLists.txt) loads the same programs under this lock.
+# Recorder programs are counted (here and by the ctest observe_recorder,
+# src/observe/CMakeLists.txt) under this lock held exclusively; every
+# `hardnut profile` of this suite holds it shared, so that no count sees
+# another run's programs.
 PROGRAMS_LOCK = "/run/lock/hardnut-recorder-programs.lock"
+
+
+class recorder_lock:
+    def __init__(self, exclusive):
+        self.mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+
+    def __enter__(self):
+        os.makedirs(os.path.dirname(PROGRAMS_LOCK), exist_ok=True)
+        self.file = open(PROGRAMS_LOCK, "w")
+        fcntl.flock(self.file, self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
 
 
 def loaded_recorder_programs(settle=5.0):
@@ -757,9 +774,7 @@ def interrupt_checks(suite):
     """`hardnut profile` stopped by SIGINT and by SIGTERM mid-observation:
     exit 130, no profile written, no program left in the kernel, the unit
     still running. Run alone: no other recorder may be loaded meanwhile."""
-    os.makedirs(os.path.dirname(PROGRAMS_LOCK), exist_ok=True)
-    with open(PROGRAMS_LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with recorder_lock(exclusive=True):
         left = loaded_recorder_programs(settle=30)
         if left:
             suite.fail("recorder programs are loaded before the interrupted runs: %s" % left)
@@ -793,7 +808,11 @@ def interrupted_runs(suite):
 
 
 def overhead_bench(suite, rounds=3):
-    live = suite.live
+    with recorder_lock(exclusive=False):
+        return overhead_runs(suite, rounds)
+
+
+def overhead_runs(suite, rounds):
     results = {}
     for name, (unit, load, pattern) in BENCH_LOADS.items():
         pre = suite.reset(unit, "true")
