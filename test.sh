@@ -77,6 +77,7 @@ for preset in dev asan; do
   phase "$preset build"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
+  wait_for_trees
   # Under the sanitizers only live_v252: the code paths of live mode are
   # the same for every version, and the real-daemon suites exercise the
   # daemons far more than hardnut (they took about 15 minutes each again).
