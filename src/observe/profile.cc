@@ -96,8 +96,11 @@ PhaseProfile phase_from(const PhaseObservation& raw) {
   for (const auto& s : raw.sockets)
     p.sockets.insert({op_name(s.op), s.family ? family_name(s.family) : "",
                       socket_type_name(s.type), s.address, s.port});
+  // Asked for, granted or not: a daemon that drops privileges checks that
+  // it cannot regain them (sshd's setuid(0) after the switch is refused),
+  // and still needs the capability for the switch itself.
   for (auto [cap, count] : raw.capabilities)
-    if (count && !raw.capabilities_denied.count(cap)) p.capabilities.insert(capability_label(cap));
+    if (count) p.capabilities.insert(capability_label(cap));
   for (int cap : raw.capabilities_denied) p.capabilities_denied.insert(capability_label(cap));
   for (const auto& f : raw.files) {
     if (!f.resolved) {

@@ -32,8 +32,8 @@ struct PhaseProfile {
   std::map<std::string, uint64_t> syscalls;  // name -> calls
   std::set<std::string> socket_families;     // "AF_UNIX"
   std::set<ObservedSocket> sockets;
-  std::set<std::string> capabilities;         // "CAP_NET_BIND_SERVICE": used (granted, audited)
-  std::set<std::string> capabilities_denied;  // asked for and refused
+  std::set<std::string> capabilities;         // "CAP_NET_BIND_SERVICE": asked for (audited checks)
+  std::set<std::string> capabilities_denied;  // ... and refused at least once
   std::set<std::string> files_written;        // absolute paths (directories end in "/")
   std::set<std::string> files_read;
   std::set<std::string> files_unresolved;  // relative paths whose process was gone

@@ -48,7 +48,8 @@ TEST(ProfileTest, NamesWhatTheKernelNumbers) {
   ASSERT_EQ(p.service.sockets.size(), 1u);
   EXPECT_EQ(p.service.sockets.begin()->type, "stream");
   EXPECT_EQ(p.service.sockets.begin()->port, 8080);
-  EXPECT_EQ(p.service.capabilities, (std::set<std::string>{"CAP_NET_BIND_SERVICE"}));
+  EXPECT_EQ(p.service.capabilities,
+            (std::set<std::string>{"CAP_NET_BIND_SERVICE", "CAP_SYS_ADMIN"}));
   EXPECT_EQ(p.service.capabilities_denied, (std::set<std::string>{"CAP_SYS_ADMIN"}));
   EXPECT_EQ(p.service.files_written,
             (std::set<std::string>{"/var/lib/demo/new/", "/var/lib/demo/state"}));
