@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
 
 #include "directives/address_family.h"
 #include "directives/capability.h"
@@ -148,10 +150,21 @@ json phase_json(const PhaseProfile& p) {
       {"executables", p.executables}};
 }
 
+// A number with a fraction or an exponent where counts, ports or flags are
+// expected: converting 2e53 to an integer is undefined, so it is refused.
+void no_fractions(const json& v) {
+  if (v.is_number_float()) throw std::runtime_error("a count is not a whole number");
+  if (v.is_structured())
+    for (const auto& item : v) no_fractions(item);
+}
+
 // Reads `key` of `j` into `out` when present; a value of the wrong type throws.
 template <typename T>
 void read(const json& j, const char* key, T& out) {
-  if (auto it = j.find(key); it != j.end()) it->get_to(out);
+  auto it = j.find(key);
+  if (it == j.end()) return;
+  if constexpr (!std::is_floating_point_v<T>) no_fractions(*it);
+  it->get_to(out);
 }
 
 PhaseProfile phase_from_json(const json& j) {
@@ -252,7 +265,7 @@ std::optional<Profile> profile_from_json(const std::string& text, std::string& e
       return std::nullopt;
     }
     Profile p;
-    j.at("hardnut_profile").get_to(p.format);
+    read(j, "hardnut_profile", p.format);
     if (p.format != kProfileFormat) {
       error = "profile format " + std::to_string(p.format) +
               " is not supported (this hardnut reads " + std::to_string(kProfileFormat) + ")";
