@@ -231,18 +231,14 @@ int run_merge(const ProfileOptions& o, std::ostream& out, std::ostream& err) {
   }
   std::optional<Profile> merged;
   for (const auto& path : o.args) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      err << "hardnut: cannot read " << path << "\n";
-      return 1;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
     std::string error;
-    auto p = profile_from_json(text.str(), error);
-    if (p && merged) p = merge_profiles(*merged, *p, error);
+    auto p = read_profile_file(path, error);
+    if (p && merged) {
+      p = merge_profiles(*merged, *p, error);
+      if (!p) error = path + ": " + error;
+    }
     if (!p) {
-      err << "hardnut: " << path << ": " << error << "\n";
+      err << "hardnut: " << error << "\n";
       return 1;
     }
     merged = std::move(p);

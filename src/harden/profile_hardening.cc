@@ -1,8 +1,6 @@
 #include "harden/profile_hardening.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "harden/own_choices.h"
 #include "model/systemd_version.h"
@@ -388,16 +386,9 @@ std::optional<ProfileHardening> profile_hardening_for(const std::string& path,
                                                       const HardeningTarget& target,
                                                       const ProfileHardeningOptions& options,
                                                       std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "hardnut: cannot read the profile " + path;
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto profile = profile_from_json(text.str(), error);
+  auto profile = read_profile_file(path, error);
   if (!profile) {
-    error = "hardnut: " + path + ": " + error;
+    error = "hardnut: " + error;
     return std::nullopt;
   }
   if (profile->unit != target.unit_id()) {

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <type_traits>
 
@@ -292,6 +294,19 @@ std::optional<Profile> profile_from_json(const std::string& text, std::string& e
     error = std::string("not a valid profile: ") + e.what();
     return std::nullopt;
   }
+}
+
+std::optional<Profile> read_profile_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read the profile " + path;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto profile = profile_from_json(text.str(), error);
+  if (!profile) error = path + ": " + error;
+  return profile;
 }
 
 std::optional<Profile> merge_profiles(const Profile& a, const Profile& b, std::string& error) {

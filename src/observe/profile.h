@@ -75,6 +75,10 @@ std::string profile_to_json(const Profile& profile);
 // nullopt and `error` for a file that is not a profile of this format.
 std::optional<Profile> profile_from_json(const std::string& text, std::string& error);
 
+// The profile in the file at `path`; nullopt and `error` ("cannot read the
+// profile PATH", or "PATH: " and why it is not a profile) otherwise.
+std::optional<Profile> read_profile_file(const std::string& path, std::string& error);
+
 // Two runs of the same unit as one: sets are joined, counts and times
 // added; start-up counts as covered when either run covered it, the
 // capabilities as observed only when both observed them. `error` when
